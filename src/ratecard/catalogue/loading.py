@@ -1,0 +1,61 @@
+"""Importing brochure files, one transaction per brochure, for the CLI, start-up and benchmarks."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from ratecard.catalogue.importer import read_brochure
+from ratecard.catalogue.parsers.base import BrochureError
+from ratecard.catalogue.schemas import ImportReport
+from ratecard.catalogue.service import store_brochure
+
+
+def brochure_files(directory: Path) -> list[Path]:
+    """The brochure text files in `directory` (not its README), in name order."""
+    return sorted(p for p in directory.glob("*.txt") if p.is_file())
+
+
+def import_files(
+    files: Iterable[Path],
+    *,
+    sessions: sessionmaker[Session],
+    overlay_dir: Path,
+    dry_run: bool = False,
+    on_done: Callable[[ImportReport], None] | None = None,
+) -> list[ImportReport]:
+    """Import each file in its own transaction; a file that fails writes nothing and is reported.
+
+    With `dry_run` every transaction is rolled back, so the reports say what would change.
+    """
+    reports = []
+    for path in files:
+        report = _import_one(path, sessions=sessions, overlay_dir=overlay_dir, dry_run=dry_run)
+        reports.append(report)
+        if on_done:
+            on_done(report)
+    return reports
+
+
+def _import_one(path: Path, *, sessions: sessionmaker[Session], overlay_dir: Path, dry_run: bool) -> ImportReport:
+    try:
+        parsed = read_brochure(path, overlay_dir=overlay_dir)
+    except BrochureError as exc:
+        return ImportReport(file=path.name, error=str(exc), dry_run=dry_run)
+    checksum = hashlib.sha256(path.read_bytes()).hexdigest()
+    session = sessions()
+    try:
+        report = store_brochure(session=session, parsed=parsed, checksum=checksum)
+        if dry_run:
+            session.rollback()
+        else:
+            session.commit()
+    except Exception:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+    return report.model_copy(update={"dry_run": dry_run})

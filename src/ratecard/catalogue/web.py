@@ -1,0 +1,100 @@
+"""Web pages of the catalogue: thin routes that render what catalogue.service returns."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+from pydantic import ValidationError
+
+from ratecard.catalogue import service
+from ratecard.catalogue.schemas import Delivery, Kind, ServiceFilters, Setting
+from ratecard.deps import DbSession
+
+router = APIRouter(include_in_schema=False)
+
+_FILTER_FIELDS = ("q", "provider", "category", "kind", "delivery", "area", "setting", "rar_usable")
+
+
+def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    """A page from `template` with the request in its context."""
+    return request.app.state.templates.TemplateResponse(request, template, context, status_code=status_code)
+
+
+def error_page(request: Request, status_code: int, message: str) -> HTMLResponse:
+    """A GOV.UK-styled error page."""
+    titles = {404: "Page not found", 400: "There is a problem with the request", 409: "That cannot be done now"}
+    title = titles.get(status_code, "Sorry, there is a problem")
+    return render(request, "error.html", status_code=status_code, title=title, message=message)
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request, session: DbSession) -> HTMLResponse:
+    """Start page: search box, categories and providers."""
+    return render(
+        request,
+        "home.html",
+        choices=service.filter_choices(session=session),
+        providers=service.list_providers(session=session),
+    )
+
+
+def _filters_from(request: Request) -> tuple[ServiceFilters, dict[str, str], list[dict[str, str]]]:
+    raw = {k: v.strip() for k, v in request.query_params.items() if k in _FILTER_FIELDS and v.strip()}
+    try:
+        return ServiceFilters(**raw), raw, []
+    except ValidationError as exc:
+        errors = [{"text": f"{'.'.join(map(str, e['loc']))}: {e['msg']}", "href": f"#{e['loc'][0]}"} for e in exc.errors()]
+        return ServiceFilters(), raw, errors
+
+
+@router.get("/services", response_class=HTMLResponse)
+def services(request: Request, session: DbSession, page: int = 1) -> HTMLResponse:
+    """The catalogue with filters and search; works as a plain GET form without JavaScript."""
+    filters, raw, errors = _filters_from(request)
+    result = service.list_services(
+        session=session, filters=filters, page=page, per_page=request.app.state.settings.page_size
+    )
+    def page_url(number: int) -> str:
+        return "/services?" + urlencode({**raw, "page": number})
+
+    return render(
+        request,
+        "catalogue/list.html",
+        status_code=400 if errors else 200,
+        result=result,
+        raw=raw,
+        errors=errors,
+        choices=service.filter_choices(session=session),
+        kinds=list(Kind),
+        deliveries=list(Delivery),
+        settings=list(Setting),
+        page_url=page_url,
+    )
+
+
+@router.get("/services/{service_id}", response_class=HTMLResponse)
+def service_page(request: Request, session: DbSession, service_id: str) -> HTMLResponse:
+    """One service in full, with how to refer."""
+    item = service.get_service(session=session, service_id=service_id)
+    provider = service.get_provider(session=session, provider_id=item.provider)
+    return render(request, "catalogue/service.html", service=item, provider=provider)
+
+
+@router.get("/providers", response_class=HTMLResponse)
+def providers(request: Request, session: DbSession) -> HTMLResponse:
+    """Every provider."""
+    return render(request, "catalogue/providers.html", providers=service.list_providers(session=session))
+
+
+@router.get("/providers/{provider_id}", response_class=HTMLResponse)
+def provider_page(request: Request, session: DbSession, provider_id: str) -> HTMLResponse:
+    """One provider: hub, how to transfer, and its services by category."""
+    provider = service.get_provider(session=session, provider_id=provider_id)
+    items = service.export_services(session=session, filters=ServiceFilters(provider=provider.code))
+    by_category: dict[str, list] = {}
+    for item in items:
+        by_category.setdefault(item.category, []).append(item)
+    return render(request, "catalogue/provider.html", provider=provider, by_category=by_category)

@@ -1,0 +1,281 @@
+"""The `ratecard` command: database, catalogue import and browsing, and the web server."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from ratecard import migrate
+from ratecard.catalogue import service as catalogue
+from ratecard.catalogue.loading import brochure_files, import_files
+from ratecard.catalogue.schemas import Delivery, ImportReport, Kind, ServiceFilters, ServiceOut, Setting
+from ratecard.config import get_settings
+from ratecard.db import default_sessions, transaction
+from ratecard.errors import RatecardError
+
+app = typer.Typer(help="ratecard: find, buy, deliver and pay for rehabilitation interventions.", no_args_is_help=True)
+db_app = typer.Typer(help="Database schema (Alembic migrations).", no_args_is_help=True)
+catalogue_app = typer.Typer(help="The catalogue of services from the providers' brochures.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(catalogue_app, name="catalogue")
+
+err = Console(stderr=True)
+out = Console()
+
+
+def _fail(message: str, code: int = 1) -> typer.Exit:
+    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    return typer.Exit(code)
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: str = "head") -> None:
+    """Migrate the database to the newest schema (or REVISION)."""
+    migrate.upgrade(url=get_settings().database_url, revision=revision)
+    err.print(f"database at {revision}")
+
+
+@db_app.command("downgrade")
+def db_downgrade(revision: Annotated[str, typer.Argument()] = "base") -> None:
+    """Take the database back to REVISION (default: empty)."""
+    migrate.downgrade(url=get_settings().database_url, revision=revision)
+    err.print(f"database at {revision}")
+
+
+def _print_report(report: ImportReport) -> None:
+    if report.error:
+        err.print(f"[bold red]✗ {report.file}[/]: {report.error}  [dim](nothing written)[/]", highlight=False)
+        return
+    verb = "would import" if report.dry_run else "imported"
+    err.print(
+        f"[green]✓ {report.file}[/] {verb} {report.provider} ({report.parser}): "
+        f"{report.services_found} services, {report.options_found} options — "
+        f"{report.created} new, {report.updated} updated, {report.unchanged} unchanged, "
+        f"{report.withdrawn} withdrawn",
+        highlight=False,
+    )
+    filled = ", ".join(
+        f"{name} {count}/{report.services_found}" for name, count in report.fields_filled.items()
+    )
+    err.print(f"  fields filled: {filled}", highlight=False, soft_wrap=True)
+    for note in report.needs_review:
+        err.print(f"  [yellow]needs review:[/] {note}", highlight=False, soft_wrap=True)
+
+
+@catalogue_app.command("import")
+def catalogue_import(
+    files: Annotated[Optional[list[Path]], typer.Argument(help="Brochure files; default: every brochure in RATECARD_BROCHURES_DIR.")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Parse and report, write nothing.")] = False,
+) -> None:
+    """Import brochures: one transaction each; a broken file writes nothing and fails the command."""
+    settings = get_settings()
+    if not files:
+        files = brochure_files(settings.brochures_dir)
+        if not files:
+            raise _fail(f"no brochure files in {settings.brochures_dir}")
+    reports: list[ImportReport] = []
+    with Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("importing brochures", total=len(files))
+
+        def done(report: ImportReport) -> None:
+            progress.advance(task)
+            reports.append(report)
+
+        import_files(
+            files, sessions=default_sessions(), overlay_dir=settings.overlay_dir, dry_run=dry_run, on_done=done
+        )
+    for report in reports:
+        _print_report(report)
+    failed = [r for r in reports if r.error]
+    if failed:
+        raise _fail(f"{len(failed)} of {len(reports)} brochures could not be imported")
+
+
+def _filters(**values: object) -> ServiceFilters:
+    try:
+        return ServiceFilters(**{k: v for k, v in values.items() if v is not None})
+    except ValidationError as exc:
+        raise _fail(str(exc), 2) from exc
+
+
+_FormatOpt = Annotated[str, typer.Option("--format", help="table, json or csv (export only).")]
+
+
+@catalogue_app.command("list")
+def catalogue_list(
+    q: Annotated[Optional[str], typer.Option("--q", "--search", help="Words to search for.")] = None,
+    provider: Optional[str] = None,
+    category: Optional[str] = None,
+    kind: Optional[Kind] = None,
+    delivery: Optional[Delivery] = None,
+    area: Optional[str] = None,
+    setting: Optional[Setting] = None,
+    rar: Annotated[Optional[bool], typer.Option("--rar/--not-rar", help="Only RAR-usable, or only not.")] = None,
+    format: _FormatOpt = "table",
+) -> None:
+    """List services, filtered and searched like the web catalogue."""
+    filters = _filters(
+        q=q, provider=provider, category=category, kind=kind, delivery=delivery, area=area, setting=setting,
+        rar_usable=rar,
+    )
+    with transaction(default_sessions()) as session:
+        services = catalogue.export_services(session=session, filters=filters)
+    if format == "json":
+        typer.echo(json.dumps([s.model_dump(mode="json", include=set(_BRIEF_KEYS)) for s in services], indent=2))
+        return
+    table = Table("id", "provider", "name", "category", "kind", "hours", show_lines=False)
+    for s in services:
+        table.add_row(s.id, s.provider, s.name, s.category, s.kind.value, _num(s.total_hours))
+    out.print(table)
+    err.print(f"{len(services)} services")
+
+
+_BRIEF_KEYS = ("id", "provider", "name", "aliases", "kind", "category", "areas", "nsi_category", "total_hours")
+
+
+def _num(value: float | None) -> str:
+    return "" if value is None else f"{value:g}"
+
+
+@catalogue_app.command("show")
+def catalogue_show(
+    service_id: Annotated[str, typer.Argument(help="Service id, e.g. nsf-accommodation-support.")],
+    format: _FormatOpt = "text",
+) -> None:
+    """Show one service in full."""
+    try:
+        with transaction(default_sessions()) as session:
+            service = catalogue.get_service(session=session, service_id=service_id)
+    except RatecardError as exc:
+        raise _fail(str(exc)) from exc
+    if format == "json":
+        typer.echo(service.model_dump_json(indent=2))
+        return
+    out.print(f"[bold]{service.name}[/] ({service.provider_name})", highlight=False)
+    rows = [
+        ("id", service.id),
+        ("also called", ", ".join(service.aliases)),
+        ("kind", service.kind.value),
+        ("category", service.category),
+        ("summary", service.summary or ""),
+        ("delivery", service.delivery.value if service.delivery else ""),
+        ("setting", service.setting.value),
+        ("areas", ", ".join(service.areas)),
+        ("duration", service.duration_text or ""),
+        ("how to refer", service.request_method.value),
+        ("NSI category", service.nsi_category or ""),
+        ("NSI sub types", "; ".join(service.nsi_subtypes)),
+        ("prerequisites", "; ".join(p.text for p in service.prerequisites)),
+        ("charges", "; ".join(f"{c.description}: £{c.amount_pence / 100:.2f} {c.applies_when}" for c in service.charges)),
+        ("source", f"{service.source.file} lines {service.source.lines[0]}-{service.source.lines[1]}"),
+    ]
+    table = Table(show_header=False, box=None)
+    for label, value in rows:
+        if value:
+            table.add_row(f"[bold]{label}[/]", value)
+    out.print(table)
+    for option in service.options:
+        out.print(f"  • {option.name}: {option.nsi_subtype or '-'} {option.duration_text or ''}", highlight=False)
+    for criterion in service.criteria:
+        out.print(f"  [dim]line {criterion.line}[/] {criterion.text}", highlight=False)
+
+
+def export_record(service: ServiceOut) -> dict[str, object]:
+    """A service as one object of `catalogue export --format json`."""
+    record = service.model_dump(mode="json")
+    record["options"] = [
+        {k: o[k] for k in ("id", "name", "nsi_subtype", "level", "sessions", "session_minutes", "hours", "hours_up_to")}
+        for o in record["options"]
+    ]
+    record["source"] = {"file": service.source.file, "lines": list(service.source.lines)}
+    return record
+
+
+_CSV_COLUMNS = (
+    "service_id", "provider", "service", "kind", "category", "nsi_category", "option_id", "option", "nsi_subtype",
+    "level", "sessions", "session_minutes", "hours", "hours_up_to", "areas", "source_file", "source_lines",
+)
+
+
+@catalogue_app.command("export")
+def catalogue_export(
+    format: _FormatOpt = "json",
+    provider: Optional[str] = None,
+    category: Optional[str] = None,
+) -> None:
+    """Print the catalogue: JSON (one object per service) or CSV (one row per option)."""
+    if format not in ("json", "csv"):
+        raise _fail("--format must be json or csv", 2)
+    filters = _filters(provider=provider, category=category)
+    with transaction(default_sessions()) as session:
+        services = catalogue.export_services(session=session, filters=filters)
+    if format == "json":
+        typer.echo(json.dumps([export_record(s) for s in services], indent=2, ensure_ascii=False))
+        return
+    writer = csv.writer(sys.stdout)
+    writer.writerow(_CSV_COLUMNS)
+    for s in services:
+        # A service without options is still one orderable thing: give it one row.
+        for o in s.options or [None]:
+            writer.writerow(
+                [
+                    s.id, s.provider, s.name, s.kind.value, s.category, s.nsi_category or "",
+                    o.id if o else "", o.name if o else "", (o.nsi_subtype if o else "; ".join(s.nsi_subtypes)) or "",
+                    (o.level if o else "") or "", _blank(o.sessions if o else s.sessions),
+                    _blank(o.session_minutes if o else s.session_minutes), _blank(o.hours if o else s.total_hours),
+                    (o.hours_up_to if o else "") if o else "", "; ".join(s.areas), s.source.file,
+                    f"{s.source.lines[0]}-{s.source.lines[1]}",
+                ]
+            )
+
+
+def _blank(value: object) -> object:
+    return "" if value is None else value
+
+
+@app.command("setup")
+def setup() -> None:
+    """Migrate the database and import every brochure (what the Quick start runs)."""
+    db_upgrade()
+    catalogue_import(files=None, dry_run=False)
+
+
+@app.command("serve")
+def serve(
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    reload: Annotated[bool, typer.Option(help="Restart on code changes (development).")] = False,
+) -> None:
+    """Serve the web site and API."""
+    import uvicorn
+
+    uvicorn.run("ratecard.web_app:create_app", factory=True, host=host, port=port, reload=reload)
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    """Run the CLI, turning bad settings into a clear message."""
+    try:
+        app()
+    except ValidationError as exc:
+        err.print(f"[bold red]configuration error:[/] {exc}")
+        raise SystemExit(2) from exc
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,48 @@
+"""Settings read from the environment; a malformed value stops start-up with a clear message."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+_SCHEMES = ("sqlite", "sqlite+pysqlite", "postgresql", "postgresql+psycopg")
+
+
+class Settings(BaseSettings):
+    """ratecard's settings. DATABASE_URL has no prefix; everything else starts RATECARD_."""
+
+    model_config = SettingsConfigDict(env_prefix="RATECARD_", extra="ignore")
+
+    database_url: str = Field(
+        default=f"sqlite:///{REPO_ROOT / 'var' / 'ratecard.db'}",
+        validation_alias="DATABASE_URL",
+    )
+    brochures_dir: Path = REPO_ROOT.parent / "shared" / "brochures"
+    overlay_dir: Path = REPO_ROOT / "data" / "catalogue"
+    assets_dir: Path = REPO_ROOT / "node_modules"
+    page_size: int = Field(default=20, ge=1, le=200)
+    sql_echo: bool = False
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_database(cls, value: str) -> str:
+        scheme = value.split("://", 1)[0]
+        if "://" not in value or scheme not in _SCHEMES:
+            raise ValueError(
+                f"DATABASE_URL must start with one of {', '.join(s + '://' for s in _SCHEMES)}; got {value!r}"
+            )
+        if scheme == "postgresql":
+            # psycopg 3 is the driver we ship; plain postgresql:// would ask for psycopg2.
+            value = "postgresql+psycopg://" + value.split("://", 1)[1]
+        return value
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings, read once."""
+    return Settings()

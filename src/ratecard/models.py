@@ -1,0 +1,6 @@
+"""Every domain's tables, imported in one place so Alembic and tests see the whole schema."""
+
+from ratecard.catalogue import models as catalogue_models  # noqa: F401
+from ratecard.db import Base
+
+metadata = Base.metadata

@@ -1,0 +1,14 @@
+"""Where tests find the shared brochures and the repo's curated data."""
+
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+BROCHURES = REPO.parent / "shared" / "brochures"
+OVERLAYS = REPO / "data" / "catalogue"
+
+NSF = BROCHURES / "000_660fad277a9deb43.txt"
+CLN = BROCHURES / "001_16e8e4cecbd9b0dd.txt"
+ESSEX = BROCHURES / "002_e3497f5b3958fa5f.txt"
+DLNR = BROCHURES / "003_d85e9727d563239b.txt"
+KSS = BROCHURES / "004_d2617445de58906a.txt"
+ALL_BROCHURES = (NSF, CLN, ESSEX, DLNR, KSS)

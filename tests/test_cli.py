@@ -1,0 +1,102 @@
+"""The `ratecard` command end to end on a fresh SQLite file, as a person would run it."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from ratecard import db
+from ratecard.cli import app
+from ratecard.config import get_settings
+from tests.paths import ESSEX, NSF
+
+
+@pytest.fixture
+def run(tmp_path, monkeypatch):
+    """Run the CLI against a new SQLite database in tmp_path."""
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    get_settings.cache_clear()
+    monkeypatch.setattr(db, "_default", None)
+    runner = CliRunner()
+
+    def invoke(*args: str):
+        return runner.invoke(app, list(args), catch_exceptions=False)
+
+    yield invoke
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+def loaded(run):
+    assert run("setup").exit_code == 0
+    return run
+
+
+EXPORT_KEYS = {
+    "id", "provider", "name", "aliases", "kind", "category", "nsi_category", "nsi_subtypes", "delivery",
+    "setting", "areas", "sessions", "session_minutes", "total_hours", "options", "prerequisites", "charges",
+    "criteria_text", "source",
+}
+
+
+def test_it_exports_every_service_as_json_with_the_agreed_keys(loaded):
+    result = loaded("catalogue", "export", "--format", "json")
+    records = json.loads(result.stdout)
+    assert len(records) > 100
+    assert all(EXPORT_KEYS <= set(r) for r in records)
+    assert len({r["id"] for r in records}) == len(records)
+    option_keys = {"name", "nsi_subtype", "level", "sessions", "session_minutes", "hours"}
+    assert all(option_keys <= set(o) for r in records for o in r["options"])
+    assert all(set(r["source"]) == {"file", "lines"} and len(r["source"]["lines"]) == 2 for r in records)
+
+
+def test_it_exports_csv_with_one_row_per_option(loaded):
+    rows = list(csv.DictReader(io.StringIO(loaded("catalogue", "export", "--format", "csv").stdout)))
+    records = json.loads(loaded("catalogue", "export", "--format", "json").stdout)
+    assert len(rows) == sum(max(1, len(r["options"])) for r in records)
+    assert {"service_id", "option", "nsi_subtype", "hours"} <= set(rows[0])
+
+
+def test_it_lists_and_shows_services(loaded):
+    listed = json.loads(loaded("catalogue", "list", "--q", "TSP", "--format", "json").stdout)
+    assert listed and any("TSP" in r["aliases"] for r in listed)
+    shown = loaded("catalogue", "show", listed[0]["id"], "--format", "json")
+    assert json.loads(shown.stdout)["id"] == listed[0]["id"]
+
+
+def test_it_fails_clearly_for_an_unknown_service(loaded):
+    result = loaded("catalogue", "show", "nsf-nothing-here")
+    assert result.exit_code == 1
+    assert "No service" in result.stderr
+
+
+def test_it_reports_what_an_import_found_and_needs_review(run):
+    assert run("db", "upgrade").exit_code == 0
+    result = run("catalogue", "import", str(NSF), str(ESSEX), "--dry-run")
+    assert result.exit_code == 0
+    assert "would import NSF" in result.stderr and "fields filled" in result.stderr
+    assert json.loads(run("catalogue", "export").stdout) == []
+
+
+def test_it_exits_non_zero_and_names_a_broken_file(run, tmp_path):
+    assert run("db", "upgrade").exit_code == 0
+    broken = tmp_path / "broken.txt"
+    broken.write_bytes(b"\x00\x01garbage")
+    result = run("catalogue", "import", str(NSF), str(broken))
+    assert result.exit_code == 1
+    assert "broken.txt" in result.stderr and "nothing written" in result.stderr
+    assert {r["provider"] for r in json.loads(run("catalogue", "export").stdout)} == {"NSF"}
+
+
+def test_it_refuses_a_malformed_database_url(monkeypatch):
+    from pydantic import ValidationError
+
+    monkeypatch.setenv("DATABASE_URL", "mysql://nope")
+    get_settings.cache_clear()
+    with pytest.raises(ValidationError, match="DATABASE_URL must start with"):
+        get_settings()
+    get_settings.cache_clear()
