@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+import yaml
 from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -20,6 +21,8 @@ from ratecard.catalogue.loading import brochure_files, import_files
 from ratecard.catalogue.schemas import Delivery, ImportReport, Kind, ServiceFilters, ServiceOut, Setting
 from ratecard.config import get_settings
 from ratecard.db import default_sessions, transaction
+from ratecard.eligibility import service as eligibility
+from ratecard.eligibility.profile import Profile
 from ratecard.errors import RatecardError
 
 app = typer.Typer(help="ratecard: find, buy, deliver and pay for rehabilitation interventions.", no_args_is_help=True)
@@ -247,6 +250,55 @@ def catalogue_export(
 
 def _blank(value: object) -> object:
     return "" if value is None else value
+
+
+@catalogue_app.command("rules-report")
+def catalogue_rules_report(
+    format: _FormatOpt = "table",
+) -> None:
+    """Per brochure: services whose printed criteria are fully, partly or not encoded as rules."""
+    with transaction(default_sessions()) as session:
+        rows = eligibility.rules_report(session=session)
+    if format == "json":
+        typer.echo(json.dumps([r.model_dump() for r in rows], indent=2))
+        return
+    by_file: dict[str, list] = {}
+    for row in rows:
+        by_file.setdefault(f"{row.file} ({row.provider})", []).append(row)
+    for file, items in by_file.items():
+        counts = {status: sum(1 for r in items if r.status == status) for status in ("full", "partial", "none", "no criteria")}
+        out.print(f"[bold]{file}[/]: " + ", ".join(f"{n} {status}" for status, n in counts.items()), highlight=False)
+        for row in items:
+            if row.status in ("partial", "none"):
+                out.print(f"  {row.status:8} {row.service_id} ({row.encoded}/{row.criteria} criteria lines)", highlight=False)
+
+
+@app.command("match")
+def match(
+    profile: Annotated[Path, typer.Option("--profile", help="A JSON (or YAML) file with the person's profile.")],
+    format: _FormatOpt = "json",
+) -> None:
+    """Decide every service for one person: eligible, ineligible or unknown, with reasons."""
+    try:
+        data = yaml.safe_load(profile.read_text(encoding="utf-8")) or {}
+        person = Profile.model_validate(data)
+    except OSError as exc:
+        raise _fail(f"cannot read {profile}: {exc.strerror}", 2) from exc
+    except yaml.YAMLError as exc:
+        raise _fail(f"{profile} is not JSON or YAML: {exc}", 2) from exc
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'profile'}: {e['msg']}" for e in exc.errors())
+        raise _fail(f"{profile}: {problems}", 2) from exc
+    with transaction(default_sessions()) as session:
+        matches = eligibility.match(session=session, profile=person)
+    if format == "json":
+        typer.echo(json.dumps(eligibility.matches_json(matches), indent=2, ensure_ascii=False))
+        return
+    table = Table("result", "service", "provider", "why")
+    for m in matches:
+        why = "; ".join(f"{r.message}" + (f" (needs {', '.join(r.missing)})" if r.missing else "") for r in m.reasons if r.status != "note")
+        table.add_row(m.result.value, m.name, m.provider, why)
+    out.print(table)
 
 
 @app.command("setup")

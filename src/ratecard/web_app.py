@@ -11,9 +11,12 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ratecard.catalogue import api as catalogue_api
 from ratecard.catalogue import web as catalogue_web
+from ratecard.eligibility import api as eligibility_api
+from ratecard.eligibility import web as eligibility_web
 from ratecard.config import Settings, get_settings
 from ratecard.db import make_engine, make_sessionmaker
 from ratecard.errors import RatecardError
+from ratecard.pages import error_page
 from ratecard.templating import make_templates
 
 STATIC_DIR = __import__("pathlib").Path(__file__).parent / "static"
@@ -49,18 +52,20 @@ def create_app(*, settings: Settings | None = None, sessions: sessionmaker[Sessi
 
     app.include_router(catalogue_api.router)
     app.include_router(catalogue_web.router)
+    app.include_router(eligibility_api.router)
+    app.include_router(eligibility_web.router)
 
     @app.exception_handler(RatecardError)
     async def _domain_error(request: Request, exc: RatecardError):  # type: ignore[no-untyped-def]
         if request.url.path.startswith("/api/"):
             return JSONResponse({"detail": str(exc)}, status_code=exc.status_code)
-        return catalogue_web.error_page(request, exc.status_code, str(exc))
+        return error_page(request, exc.status_code, str(exc))
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException):  # type: ignore[no-untyped-def]
         if request.url.path.startswith("/api/") or request.url.path.startswith("/static"):
             return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
-        return catalogue_web.error_page(request, exc.status_code, str(exc.detail))
+        return error_page(request, exc.status_code, str(exc.detail))
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError):  # type: ignore[no-untyped-def]
@@ -71,6 +76,6 @@ def create_app(*, settings: Settings | None = None, sessions: sessionmaker[Sessi
         if request.url.path.startswith("/api/"):
             return JSONResponse({"detail": "Invalid request", "errors": errors}, status_code=422)
         message = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
-        return catalogue_web.error_page(request, 400, message)
+        return error_page(request, 400, message)
 
     return app

@@ -33,6 +33,7 @@ class Provider(Base):
     transfer: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     resettlement_prisons: Mapped[list[str]] = mapped_column(JSON, default=list)
     non_resettlement_prisons: Mapped[list[str]] = mapped_column(JSON, default=list)
+    offices: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
     imported_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 
     services: Mapped[list[Service]] = relationship(
@@ -69,6 +70,7 @@ class Service(Base):
     prerequisites: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     charges: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     criteria: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    rules: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list, server_default="[]")
     sessions: Mapped[int | None] = mapped_column(Integer)
     session_minutes: Mapped[int | None] = mapped_column(Integer)
     total_hours: Mapped[float | None] = mapped_column(Float)

@@ -7,6 +7,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from ratecard.eligibility.rules import Rule
+
 
 class Kind(StrEnum):
     """What sort of offer a service is."""
@@ -158,6 +160,7 @@ class ServiceData(_Strict):
     prerequisites: list[Prerequisite] = []
     charges: list[Charge] = []
     criteria_text: list[Criterion] = []
+    rules: list[Rule] = []  # the criteria as structured tests (from the overlay)
     sessions: int | None = Field(default=None, ge=0)
     session_minutes: int | None = Field(default=None, ge=0)
     total_hours: float | None = Field(default=None, ge=0)
@@ -204,6 +207,7 @@ class ProviderData(_Strict):
     transfer: TransferInstructions | None = None
     resettlement_prisons: list[str] = []
     non_resettlement_prisons: list[str] = []
+    offices: list[str] = []  # offices, hubs and centres the provider names
 
 
 class ParsedBrochure(_Strict):
@@ -273,6 +277,7 @@ class ProviderOut(BaseModel):
     transfer: TransferInstructions | None
     resettlement_prisons: list[str]
     non_resettlement_prisons: list[str]
+    offices: list[str]
     service_count: int = 0
 
 
@@ -311,6 +316,7 @@ class ServiceOut(ServiceBrief):
     charges: list[Charge]
     criteria_text: list[str]
     criteria: list[Criterion]
+    rules: list[Rule]
     session_minutes: int | None
     rar_days: int | None
     max_participants: int | None

@@ -73,6 +73,7 @@ def _service_row(data: ServiceData, *, provider: Provider, position: int) -> dic
         "prerequisites": [p.model_dump() for p in data.prerequisites],
         "charges": [c.model_dump() for c in data.charges],
         "criteria": [c.model_dump() for c in data.criteria_text],
+        "rules": [r.model_dump(mode="json", by_alias=True, exclude_none=True) for r in data.rules],
         "sessions": data.sessions,
         "session_minutes": data.session_minutes,
         "total_hours": data.total_hours,
@@ -154,6 +155,7 @@ def store_brochure(
         "transfer": data.transfer.model_dump() if data.transfer else None,
         "resettlement_prisons": data.resettlement_prisons,
         "non_resettlement_prisons": data.non_resettlement_prisons,
+        "offices": data.offices,
     }
     if provider is None:
         provider = Provider(id=pid, imported_at=now, **provider_values)
@@ -311,6 +313,7 @@ def detail(service: Service) -> ServiceOut:
         charges=service.charges,
         criteria_text=[c["text"] for c in service.criteria],
         criteria=service.criteria,
+        rules=service.rules,
         session_minutes=service.session_minutes,
         rar_days=service.rar_days,
         max_participants=service.max_participants,

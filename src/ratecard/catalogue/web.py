@@ -12,22 +12,11 @@ from pydantic import ValidationError
 from ratecard.catalogue import service
 from ratecard.catalogue.schemas import Delivery, Kind, ServiceFilters, Setting
 from ratecard.deps import DbSession
+from ratecard.pages import render
 
 router = APIRouter(include_in_schema=False)
 
 _FILTER_FIELDS = ("q", "provider", "category", "kind", "delivery", "area", "setting", "rar_usable")
-
-
-def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
-    """A page from `template` with the request in its context."""
-    return request.app.state.templates.TemplateResponse(request, template, context, status_code=status_code)
-
-
-def error_page(request: Request, status_code: int, message: str) -> HTMLResponse:
-    """A GOV.UK-styled error page."""
-    titles = {404: "Page not found", 400: "There is a problem with the request", 409: "That cannot be done now"}
-    title = titles.get(status_code, "Sorry, there is a problem")
-    return render(request, "error.html", status_code=status_code, title=title, message=message)
 
 
 @router.get("/", response_class=HTMLResponse)

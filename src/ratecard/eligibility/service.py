@@ -1,0 +1,131 @@
+"""Eligibility operations: matching a profile against the catalogue, and the rules coverage report."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from pydantic import BaseModel, TypeAdapter
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from ratecard.catalogue.models import Service
+from ratecard.catalogue.schemas import ParsedBrochure, ServiceData, Setting
+from ratecard.eligibility.engine import Match, ServiceRules, match_all
+from ratecard.eligibility.facts import facts_of
+from ratecard.eligibility.profile import Profile
+from ratecard.eligibility.rules import Rule
+
+# Where a service runs decides who can start it: these rules follow from the catalogue's setting.
+SETTING_RULES: dict[str, Rule] = {
+    Setting.CUSTODY.value: Rule.model_validate(
+        {
+            "criterion": "setting",
+            "message": "Delivered in prison before release: the person must be in custody.",
+            "test": {"field": "setting", "in": ["custody"]},
+        }
+    ),
+    Setting.THROUGH_THE_GATE.value: Rule.model_validate(
+        {
+            "criterion": "setting",
+            "message": "Through-the-gate support starts before release: the person must be in custody.",
+            "test": {"field": "setting", "in": ["custody"]},
+        }
+    ),
+}
+
+
+def _rules_for(setting: str, rules: Iterable[Rule]) -> list[Rule]:
+    derived = [SETTING_RULES[setting]] if setting in SETTING_RULES else []
+    return derived + list(rules)
+
+
+def service_rules_from_rows(services: Iterable[Service]) -> list[ServiceRules]:
+    """Compiled rules of stored services (their provider loaded)."""
+    return [
+        ServiceRules(
+            service_id=s.id,
+            provider=s.provider.code,
+            name=s.name,
+            category=s.category,
+            source_file=s.source_file,
+            areas=s.areas or s.provider.areas,
+            rules=_rules_for(s.setting, (Rule.model_validate(r) for r in s.rules)),
+        )
+        for s in services
+    ]
+
+
+def service_rules_from_brochure(parsed: ParsedBrochure) -> list[ServiceRules]:
+    """Compiled rules straight from a parsed brochure, without a database (tests, tools)."""
+    code = parsed.provider.code
+
+    def one(s: ServiceData) -> ServiceRules:
+        return ServiceRules(
+            service_id=f"{code.lower()}-{s.key}",
+            provider=code,
+            name=s.name,
+            category=s.category,
+            source_file=s.source.file,
+            areas=s.areas or parsed.provider.areas,
+            rules=_rules_for(s.setting.value, s.rules),
+        )
+
+    return [one(s) for s in parsed.services]
+
+
+def load_rulebook(*, session: Session) -> list[ServiceRules]:
+    """Every listed service's compiled rules."""
+    rows = session.scalars(
+        select(Service).where(Service.listed.is_(True)).options(selectinload(Service.provider))
+    )
+    return service_rules_from_rows(rows)
+
+
+def match(*, session: Session, profile: Profile, today: dt.date | None = None) -> list[Match]:
+    """Every listed service decided for `profile`: eligible first, then unknown, then ineligible."""
+    return match_all(load_rulebook(session=session), facts_of(profile, today=today), profile.area)
+
+
+def matches_json(matches: list[Match]) -> list[dict]:
+    """Matches as plain JSON-ready data, the same shape the API returns."""
+    return TypeAdapter(list[Match]).dump_python(matches, mode="json")
+
+
+class CoverageRow(BaseModel):
+    """How much of one service's printed criteria is encoded as rules."""
+
+    provider: str
+    file: str
+    service_id: str
+    name: str
+    criteria: int
+    encoded: int
+    rules: int
+    status: str  # full | partial | none | no criteria
+
+
+def rules_report(*, session: Session) -> list[CoverageRow]:
+    """For every listed service: printed criteria lines, how many a rule cites, and the verdict."""
+    rows = []
+    services = session.scalars(
+        select(Service).where(Service.listed.is_(True)).options(selectinload(Service.provider))
+    )
+    for s in sorted(services, key=lambda s: (s.source_file, s.position)):
+        lines = {c["line"] for c in s.criteria}
+        cited = {r.get("line") for r in s.rules} & lines
+        if not lines:
+            status = "no criteria"
+        elif cited == lines:
+            status = "full"
+        elif cited:
+            status = "partial"
+        else:
+            status = "none"
+        rows.append(
+            CoverageRow(
+                provider=s.provider.code, file=s.source_file, service_id=s.id, name=s.name,
+                criteria=len(lines), encoded=len(cited), rules=len(s.rules), status=status,
+            )
+        )
+    return rows
