@@ -6,7 +6,7 @@ import datetime as dt
 import math
 from typing import Any
 
-from sqlalchemy import Select, and_, case, func, or_, select, update
+from sqlalchemy import Select, Text, and_, case, cast, func, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from ratecard.catalogue.models import Provider, Service, ServiceArea, ServiceOption
@@ -267,13 +267,15 @@ def _filtered(filters: ServiceFilters) -> Select[tuple[Service]]:
 
 
 def _name_rank(filters: ServiceFilters):  # type: ignore[no-untyped-def]
-    # Services whose own name or alias holds the first search word come first.
+    # Services with the first search word as an alias come first, then those with it in their name.
     terms = query_terms(filters.q)
     if not terms:
         return None
     name_words = func.lower(Service.name + " " + func.coalesce(Service.nsi_category, ""))
-    hit = or_(*(name_words.contains(word) for word in terms[0]))
-    return case((hit, 0), else_=1)
+    aliases = func.lower(cast(Service.aliases, Text))  # the JSON text: ["TSP", ...]
+    alias_hit = or_(*(aliases.contains(f'"{word}') for word in terms[0]))
+    name_hit = or_(*(name_words.contains(word) for word in terms[0]))
+    return case((alias_hit, 0), (name_hit, 1), else_=2)
 
 
 def brief(service: Service) -> ServiceBrief:
