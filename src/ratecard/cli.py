@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
@@ -16,6 +17,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from ratecard import migrate
+from ratecard.accounts.demo import create_demo_users
+from ratecard.accounts.service import Role, create_user
 from ratecard.catalogue import service as catalogue
 from ratecard.catalogue.loading import brochure_files, import_files
 from ratecard.catalogue.schemas import Delivery, ImportReport, Kind, ServiceFilters, ServiceOut, Setting
@@ -24,6 +27,7 @@ from ratecard.db import default_sessions, transaction
 from ratecard.eligibility import service as eligibility
 from ratecard.eligibility.profile import Profile
 from ratecard.errors import RatecardError
+from ratecard.referrals.notifications import FileSender, SmtpSender, send_pending
 
 app = typer.Typer(help="ratecard: find, buy, deliver and pay for rehabilitation interventions.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema (Alembic migrations).", no_args_is_help=True)
@@ -301,11 +305,61 @@ def match(
     out.print(table)
 
 
+users_app = typer.Typer(help="People who sign in.", no_args_is_help=True)
+app.add_typer(users_app, name="users")
+outbox_app = typer.Typer(help="Emails waiting to be sent.", no_args_is_help=True)
+app.add_typer(outbox_app, name="outbox")
+
+
+@users_app.command("demo")
+def users_demo() -> None:
+    """Create the demo users (one or more per role; password in the README). Not for production."""
+    with transaction(default_sessions()) as session:
+        made = create_demo_users(session=session)
+    err.print(f"demo users created: {', '.join(made) if made else 'none (already there)'}")
+
+
+@users_app.command("create")
+def users_create(
+    email: str,
+    name: Annotated[str, typer.Option(help="Full name.")],
+    role: Annotated[Role, typer.Option(help="practitioner, hub, caseworker or admin.")],
+    region: Annotated[Optional[str], typer.Option(help="Practitioners: probation region.")] = None,
+    team: Optional[str] = None,
+    provider: Annotated[Optional[str], typer.Option(help="Hub staff and caseworkers: provider code.")] = None,
+) -> None:
+    """Create a user; the password is asked for (or read from RATECARD_NEW_PASSWORD)."""
+    password = os.environ.get("RATECARD_NEW_PASSWORD") or typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        with transaction(default_sessions()) as session:
+            create_user(session=session, email=email, name=name, role=role, password=password, region=region,
+                        team=team, provider_id=provider.lower() if provider else None)
+    except RatecardError as exc:
+        raise _fail(str(exc), 2) from exc
+    err.print(f"created {email} ({role.value})")
+
+
+@outbox_app.command("send")
+def outbox_send(limit: int = 100) -> None:
+    """Send queued emails: by SMTP when RATECARD_SMTP_HOST is set, else as .eml files in RATECARD_OUTBOX_DIR."""
+    settings = get_settings()
+    sender = SmtpSender(settings.smtp_host, settings.smtp_port) if settings.smtp_host else FileSender(settings.outbox_dir)
+    with transaction(default_sessions()) as session:
+        sent, failed = send_pending(session=session, sender=sender, limit=limit)
+    err.print(f"sent {sent}, failed {failed} (failures stay queued)")
+    if failed:
+        raise typer.Exit(1)
+
+
 @app.command("setup")
-def setup() -> None:
-    """Migrate the database and import every brochure (what the Quick start runs)."""
+def setup(
+    demo: Annotated[bool, typer.Option("--demo/--no-demo", help="Also create the demo users.")] = False,
+) -> None:
+    """Migrate the database and import every brochure (and, with --demo, the demo users)."""
     db_upgrade()
     catalogue_import(files=None, dry_run=False)
+    if demo:
+        users_demo()
 
 
 @app.command("serve")

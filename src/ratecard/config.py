@@ -27,6 +27,12 @@ class Settings(BaseSettings):
     assets_dir: Path = REPO_ROOT / "node_modules"
     page_size: int = Field(default=20, ge=1, le=200)
     sql_echo: bool = False
+    session_hours: float = Field(default=8, gt=0, le=24, description="A browser session's longest life.")
+    session_idle_minutes: float = Field(default=30, gt=0, le=24 * 60, description="Signed out after this long idle.")
+    token_days: int = Field(default=30, ge=1, le=365)
+    outbox_dir: Path = REPO_ROOT / "var" / "outbox"
+    smtp_host: str | None = None  # set in production: emails go through this relay instead of files
+    smtp_port: int = Field(default=25, ge=1, le=65535)
 
     @field_validator("database_url")
     @classmethod

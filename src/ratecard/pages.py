@@ -20,7 +20,7 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
     return response
 
 
-def error_page(request: Request, status_code: int, message: str) -> HTMLResponse:
+def error_page(request: Request, status_code: int, message: str, details: dict[str, Any] | None = None) -> HTMLResponse:
     """A GOV.UK-styled error page."""
     titles = {
         400: "There is a problem with the request",
@@ -29,4 +29,5 @@ def error_page(request: Request, status_code: int, message: str) -> HTMLResponse
         409: "That cannot be done now",
     }
     title = titles.get(status_code, "Sorry, there is a problem")
-    return render(request, "error.html", status_code=status_code, title=title, message=message)
+    problems = list((details or {}).get("problems", []))
+    return render(request, "error.html", status_code=status_code, title=title, message=message, problems=problems)

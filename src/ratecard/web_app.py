@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from ratecard.accounts import api as accounts_api
+from ratecard.accounts import web as accounts_web
 from ratecard.catalogue import api as catalogue_api
 from ratecard.catalogue import web as catalogue_web
 from ratecard.eligibility import api as eligibility_api
 from ratecard.eligibility import web as eligibility_web
+from ratecard.referrals import api as referrals_api
+from ratecard.referrals import web as referrals_web
 from ratecard.config import Settings, get_settings
 from ratecard.db import make_engine, make_sessionmaker
-from ratecard.errors import RatecardError
+from ratecard.errors import NotSignedIn, RatecardError
 from ratecard.pages import error_page
 from ratecard.templating import make_templates
 
@@ -54,12 +60,20 @@ def create_app(*, settings: Settings | None = None, sessions: sessionmaker[Sessi
     app.include_router(catalogue_web.router)
     app.include_router(eligibility_api.router)
     app.include_router(eligibility_web.router)
+    app.include_router(accounts_api.router)
+    app.include_router(accounts_web.router)
+    app.include_router(referrals_api.router)
+    app.include_router(referrals_web.router)
 
     @app.exception_handler(RatecardError)
     async def _domain_error(request: Request, exc: RatecardError):  # type: ignore[no-untyped-def]
         if request.url.path.startswith("/api/"):
-            return JSONResponse({"detail": str(exc)}, status_code=exc.status_code)
-        return error_page(request, exc.status_code, str(exc))
+            headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, NotSignedIn) else None
+            return JSONResponse({"detail": str(exc), **exc.details}, status_code=exc.status_code, headers=headers)
+        if isinstance(exc, NotSignedIn):
+            target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+            return RedirectResponse("/login?" + urlencode({"next": target}), status_code=303)
+        return error_page(request, exc.status_code, str(exc), details=exc.details)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException):  # type: ignore[no-untyped-def]

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ratecard.db import Base
+from ratecard.db import Base, UTCDateTime
 
 
 class Provider(Base):
@@ -34,7 +34,7 @@ class Provider(Base):
     resettlement_prisons: Mapped[list[str]] = mapped_column(JSON, default=list)
     non_resettlement_prisons: Mapped[list[str]] = mapped_column(JSON, default=list)
     offices: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
-    imported_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    imported_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
     services: Mapped[list[Service]] = relationship(
         back_populates="provider", order_by="Service.position", cascade="all, delete-orphan"

@@ -28,8 +28,8 @@ SETTING_RULES: dict[str, Rule] = {
     Setting.THROUGH_THE_GATE.value: Rule.model_validate(
         {
             "criterion": "setting",
-            "message": "Through-the-gate support starts before release: the person must be in custody.",
-            "test": {"field": "setting", "in": ["custody"]},
+            "message": "Through-the-gate support is for people in custody or just released on licence.",
+            "test": {"field": "setting", "in": ["custody", "licence", "pss"]},
         }
     ),
 }

@@ -1,0 +1,195 @@
+"""Accounts: creating users, signing in with lock-out, browser sessions, API tokens, the access log."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from enum import StrEnum
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from ratecard.accounts.models import AccessLog, ApiToken, User, WebSession
+from ratecard.errors import InvalidInput, RatecardError
+
+MAX_FAILED_LOGINS = 5
+LOCK_MINUTES = 15
+MIN_PASSWORD = 12
+
+_hasher = PasswordHasher()
+
+
+class Role(StrEnum):
+    """What a user does, which decides what they may see and change."""
+
+    PRACTITIONER = "practitioner"  # refers people; sees their region's referrals
+    HUB = "hub"  # provider hub staff: accept, reject, allocate for their provider
+    CASEWORKER = "caseworker"  # provider staff: deliver what is allocated to them
+    ADMIN = "admin"
+
+
+class AuthError(RatecardError):
+    """Signing in failed; the message never says whether the email exists."""
+
+    status_code = 401
+
+
+class LockedOut(AuthError):
+    """Too many failed sign-ins in a row."""
+
+    status_code = 429
+
+
+def _now(now: dt.datetime | None) -> dt.datetime:
+    return now or dt.datetime.now(dt.UTC)
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    # SQLite hands back naive datetimes; everything ratecard stores is UTC.
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def hash_password(password: str) -> str:
+    """An argon2id hash of `password`."""
+    return _hasher.hash(password)
+
+
+def create_user(
+    *,
+    session: Session,
+    email: str,
+    name: str,
+    role: Role,
+    password: str | None = None,
+    password_hash: str | None = None,
+    region: str | None = None,
+    team: str | None = None,
+    provider_id: str | None = None,
+    now: dt.datetime | None = None,
+) -> User:
+    """A new user; practitioners need a region, hub staff and caseworkers a provider."""
+    if password is not None and len(password) < MIN_PASSWORD:
+        raise InvalidInput(f"Passwords must be at least {MIN_PASSWORD} characters.")
+    if role is Role.PRACTITIONER and not region:
+        raise InvalidInput("A practitioner belongs to a probation region.")
+    if role in (Role.HUB, Role.CASEWORKER) and not provider_id:
+        raise InvalidInput("Hub staff and caseworkers belong to a provider.")
+    if session.scalar(select(User.id).where(User.email == email.lower())):
+        raise InvalidInput(f"There is already a user {email}.")
+    user = User(
+        email=email.lower(), name=name, role=role.value, region=region, team=team, provider_id=provider_id,
+        password_hash=password_hash or hash_password(password or secrets.token_urlsafe(24)),
+        failed_logins=0, active=True, created_at=_now(now),
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def authenticate(*, session: Session, email: str, password: str, now: dt.datetime | None = None) -> User:
+    """The user with this email and password; counts failures and locks the account after five."""
+    now = _now(now)
+    user = session.scalar(select(User).where(User.email == email.strip().lower()))
+    if user is None or not user.active:
+        _hasher.hash(password)  # spend the same time, so timing does not reveal which emails exist
+        raise AuthError("The email or password is not right.")
+    if user.locked_until and _aware(user.locked_until) > now:
+        raise LockedOut(f"Too many failed attempts. Try again after {_aware(user.locked_until):%H:%M} UTC.")
+    try:
+        _hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        user.failed_logins += 1
+        if user.failed_logins >= MAX_FAILED_LOGINS:
+            user.locked_until = now + dt.timedelta(minutes=LOCK_MINUTES)
+            user.failed_logins = 0
+        session.flush()
+        raise AuthError("The email or password is not right.") from None
+    user.failed_logins = 0
+    user.locked_until = None
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    session.flush()
+    return user
+
+
+def start_session(*, session: Session, user: User, hours: float, now: dt.datetime | None = None) -> str:
+    """A new browser session for `user`; returns the cookie token (stored only as a hash)."""
+    now = _now(now)
+    token = secrets.token_urlsafe(32)
+    session.add(
+        WebSession(
+            token_hash=_digest(token), user_id=user.id, created_at=now, last_seen_at=now,
+            expires_at=now + dt.timedelta(hours=hours),
+        )
+    )
+    session.flush()
+    return token
+
+
+def session_user(*, session: Session, token: str, idle_minutes: float, now: dt.datetime | None = None) -> User | None:
+    """The user of a live browser session, or None when it is unknown, expired or idle too long."""
+    now = _now(now)
+    row = session.get(WebSession, _digest(token))
+    if row is None:
+        return None
+    if _aware(row.expires_at) <= now or _aware(row.last_seen_at) + dt.timedelta(minutes=idle_minutes) <= now:
+        session.delete(row)
+        session.flush()
+        return None
+    if not row.user.active:
+        return None
+    if (now - _aware(row.last_seen_at)).total_seconds() > 60:
+        row.last_seen_at = now  # sliding idle timeout, written at most once a minute
+    return row.user
+
+
+def end_session(*, session: Session, token: str) -> None:
+    """Sign a browser out."""
+    session.execute(delete(WebSession).where(WebSession.token_hash == _digest(token)))
+
+
+def issue_token(*, session: Session, user: User, name: str = "api", days: int = 30, now: dt.datetime | None = None) -> str:
+    """A new API token for `user`; returns it once (only its hash is kept)."""
+    now = _now(now)
+    token = "rc_" + secrets.token_urlsafe(32)
+    session.add(
+        ApiToken(token_hash=_digest(token), user_id=user.id, name=name, created_at=now, expires_at=now + dt.timedelta(days=days))
+    )
+    session.flush()
+    return token
+
+
+def token_user(*, session: Session, token: str, now: dt.datetime | None = None) -> User | None:
+    """The user of a valid, unexpired API token, or None."""
+    row = session.get(ApiToken, _digest(token))
+    if row is None or _aware(row.expires_at) <= _now(now) or not row.user.active:
+        return None
+    return row.user
+
+
+def log_access(
+    *, session: Session, user: User, action: str, channel: str, referral_id: int | None = None,
+    crn: str | None = None, now: dt.datetime | None = None,
+) -> None:
+    """Record that `user` read a person's data."""
+    session.add(
+        AccessLog(user_id=user.id, referral_id=referral_id, person_crn=crn, action=action, channel=channel, at=_now(now))
+    )
+
+
+def caseworkers(*, session: Session, provider_id: str) -> list[User]:
+    """The active caseworkers of a provider, by name."""
+    return list(
+        session.scalars(
+            select(User)
+            .where(User.provider_id == provider_id, User.role == Role.CASEWORKER.value, User.active.is_(True))
+            .order_by(User.name)
+        )
+    )

@@ -1,0 +1,80 @@
+"""REST API of referrals: thin routes over referrals.service, every one behind a token."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Query, Response
+
+from ratecard.accounts.deps import ApiUser
+from ratecard.deps import DbSession
+from ratecard.referrals import service
+from ratecard.referrals.schemas import ReferralIn, ReferralOut, ReferralPage, TransitionIn
+from ratecard.referrals.workflow import Action, Status
+
+router = APIRouter(prefix="/api/v1/referrals", tags=["referrals"])
+
+_ERRORS = {
+    401: {"description": "No valid token"},
+    403: {"description": "Your role may not do this"},
+    404: {"description": "No such referral, or not yours to see"},
+    409: {"description": "Not allowed from the current status; the allowed actions are listed"},
+    422: {"description": "Invalid input, or a brochure rule blocks it; problems are listed"},
+}
+
+
+@router.post("", response_model=ReferralOut, status_code=201, responses=_ERRORS, summary="Create a draft referral")
+def create(
+    session: DbSession, user: ApiUser, data: ReferralIn, response: Response,
+    idempotency_key: Annotated[str | None, Header(max_length=100)] = None,
+) -> ReferralOut:
+    """A draft referral for a person (created or updated by CRN). Repeating the request with the same
+    `Idempotency-Key` returns the first referral (200) instead of making another."""
+    referral, created = service.create_referral(session=session, user=user, data=data, idempotency_key=idempotency_key)
+    if not created:
+        response.status_code = 200
+    return service.to_out(session, referral, user)
+
+
+@router.get("", response_model=ReferralPage, responses=_ERRORS, summary="List referrals")
+def list_referrals(
+    session: DbSession, user: ApiUser,
+    status: Status | None = None,
+    q: Annotated[str | None, Query(max_length=100, description="Reference, CRN or name")] = None,
+    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+    per_page: Annotated[int, Query(ge=1, le=200)] = 20,
+) -> ReferralPage:
+    """Referrals you may see — your region's (practitioners), your provider's (hub), allocated to you
+    (caseworkers) — newest first, with counts per status."""
+    return service.list_referrals(session=session, user=user, status=status, q=q, page=page, per_page=per_page)
+
+
+@router.get("/{referral_id}", response_model=ReferralOut, responses=_ERRORS, summary="One referral")
+def get(session: DbSession, user: ApiUser, referral_id: int) -> ReferralOut:
+    """A referral with its history and the actions you may take; the read is logged."""
+    referral = service.get_referral(session=session, user=user, referral_id=referral_id, channel="api")
+    return service.to_out(session, referral, user)
+
+
+def _transition(action: Action):  # type: ignore[no-untyped-def]
+    def handler(session: DbSession, user: ApiUser, referral_id: int, body: TransitionIn | None = None) -> ReferralOut:
+        referral = service.perform(session=session, user=user, referral_id=referral_id, action=action, body=body or TransitionIn())
+        return service.to_out(session, referral, user)
+
+    handler.__doc__ = (service.TRANSITION_FUNCTIONS[action].__doc__ or "").strip()
+    return handler
+
+
+for _action in Action:
+    router.add_api_route(
+        f"/{{referral_id}}/{_action.value.replace('_', '-')}", _transition(_action), methods=["POST"],
+        response_model=ReferralOut, responses=_ERRORS, summary=_action.value.replace("_", " ").capitalize(),
+        name=f"referral_{_action.value}",
+    )
+
+
+@router.post("/{referral_id}/registration", response_model=ReferralOut, responses=_ERRORS, summary="Record registration")
+def registration(session: DbSession, user: ApiUser, referral_id: int) -> ReferralOut:
+    """The provider records the person's registration (a later cancellation may then be charged)."""
+    referral = service.record_registration(session=session, user=user, referral_id=referral_id)
+    return service.to_out(session, referral, user)

@@ -1,0 +1,133 @@
+"""Tables of the NSI purchase workflow: people on probation, referrals, their history, the outbox."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ratecard.db import Base, UTCDateTime
+
+# Statuses in which a referral still holds the person's place on the service.
+OPEN_STATUSES = ("draft", "referred", "transferred", "accepted", "allocated", "in_progress")
+_OPEN_SQL = "status IN ('draft', 'referred', 'transferred', 'accepted', 'allocated', 'in_progress')"
+
+
+class Person(Base):
+    """A person on probation, known by their nDelius CRN."""
+
+    __tablename__ = "people"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    crn: Mapped[str] = mapped_column(String(7), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    date_of_birth: Mapped[dt.date | None] = mapped_column(Date)
+    sex: Mapped[str | None] = mapped_column(String(10))
+    area: Mapped[str | None] = mapped_column(String(100))
+    profile: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # the eligibility profile
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+    events: Mapped[list[PersonEvent]] = relationship(order_by="PersonEvent.start_date", cascade="all, delete-orphan")
+
+
+class PersonEvent(Base):
+    """A sentence or licence the person is serving: the event a referral belongs to."""
+
+    __tablename__ = "person_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))  # community_order, suspended_sentence_order, licence, pss, custody
+    start_date: Mapped[dt.date | None] = mapped_column(Date)
+    length_months: Mapped[int | None] = mapped_column(Integer)
+    requirements: Mapped[list[str]] = mapped_column(JSON, default=list)
+    prison: Mapped[str | None] = mapped_column(String(100))
+    release_date: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class Referral(Base):
+    """An NSI referral from a practitioner to a provider's hub, and where it has got to."""
+
+    __tablename__ = "referrals"
+    __table_args__ = (
+        # One open referral per person per service, enforced by the database so races cannot break it.
+        Index(
+            "uq_referrals_open_person_service", "person_id", "service_id", unique=True,
+            sqlite_where=text(_OPEN_SQL), postgresql_where=text(_OPEN_SQL),
+        ),
+        UniqueConstraint("created_by_id", "idempotency_key", name="uq_referrals_idempotency"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reference: Mapped[str] = mapped_column(String(12), unique=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    service_id: Mapped[str] = mapped_column(ForeignKey("services.id"), index=True)
+    option_id: Mapped[str | None] = mapped_column(ForeignKey("service_options.id"))
+    provider_id: Mapped[str] = mapped_column(ForeignKey("providers.id"), index=True)
+    nsi_category: Mapped[str | None] = mapped_column(String(200))
+    nsi_subtype: Mapped[str | None] = mapped_column(String(300))
+    region: Mapped[str] = mapped_column(String(100), index=True)
+    team: Mapped[str | None] = mapped_column(String(100))
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("person_events.id"))
+    requirement_type: Mapped[str] = mapped_column(String(40))
+    referral_date: Mapped[dt.date] = mapped_column(Date)
+    expected_start: Mapped[dt.date | None] = mapped_column(Date)
+    expected_end: Mapped[dt.date | None] = mapped_column(Date)
+    actual_end: Mapped[dt.date | None] = mapped_column(Date)
+    risk_notes: Mapped[str | None] = mapped_column(Text)
+    support_notes: Mapped[str | None] = mapped_column(Text)
+    location_notes: Mapped[str | None] = mapped_column(Text)
+    priority: Mapped[str] = mapped_column(String(20))
+    prison: Mapped[str | None] = mapped_column(String(100))
+    release_date: Mapped[dt.date | None] = mapped_column(Date)
+    msrp_modules: Mapped[list[str]] = mapped_column(JSON, default=list)
+    msrp_sessions: Mapped[int | None] = mapped_column(Integer)
+    eligibility_result: Mapped[str | None] = mapped_column(String(20))
+    override_reason: Mapped[str | None] = mapped_column(Text)
+    warnings: Mapped[list[str]] = mapped_column(JSON, default=list)
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    status_changed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    caseworker_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    registered_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    cancellation_charge_pence: Mapped[int | None] = mapped_column(Integer)
+    price_snapshot: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # filled by pricing, later
+    idempotency_key: Mapped[str | None] = mapped_column(String(100))
+    idempotency_hash: Mapped[str | None] = mapped_column(String(64))  # of the request that used the key
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+    person: Mapped[Person] = relationship()
+    history: Mapped[list[ReferralHistory]] = relationship(order_by="ReferralHistory.id", cascade="all, delete-orphan")
+
+
+class ReferralHistory(Base):
+    """One status change: who, when, from, to, why."""
+
+    __tablename__ = "referral_history"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    referral_id: Mapped[int] = mapped_column(ForeignKey("referrals.id", ondelete="CASCADE"), index=True)
+    from_status: Mapped[str | None] = mapped_column(String(20))
+    to_status: Mapped[str] = mapped_column(String(20))
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    by_user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    reason: Mapped[str | None] = mapped_column(Text)
+
+
+class OutboxMessage(Base):
+    """An email waiting to be (or already) sent by the pluggable sender."""
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    to_address: Mapped[str] = mapped_column(String(200))
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    referral_id: Mapped[int | None] = mapped_column(ForeignKey("referrals.id", ondelete="SET NULL"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)

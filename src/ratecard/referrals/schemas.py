@@ -1,0 +1,209 @@
+"""Pydantic shapes of referrals: what the API and forms accept, and what they return."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from ratecard.eligibility.profile import Profile, Sentence, Sex
+from ratecard.referrals.workflow import Action, Status
+
+CRN_PATTERN = r"^[A-Z][0-9]{6}$"
+NOTE_LIMIT = 4000
+
+
+class RequirementType(StrEnum):
+    """Why the referral is made: which part of the sentence it serves."""
+
+    RAR_ACTIVITY = "rar_activity"
+    LICENCE_ACTIVITY = "licence_activity"
+    COURT_ORDERED_PROGRAMME = "court_ordered_programme"
+    OTHER = "other"
+
+
+class Priority(StrEnum):
+    """How soon the hub should act."""
+
+    ROUTINE = "routine"
+    URGENT = "urgent"
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class PersonIn(_In):
+    """A person on probation, as the referring practitioner records them."""
+
+    crn: str = Field(pattern=CRN_PATTERN, description="nDelius CRN: one capital letter and six digits, e.g. X123456.")
+    name: str = Field(min_length=1, max_length=200)
+    date_of_birth: dt.date | None = None
+    sex: Sex | None = None
+    area: str | None = Field(default=None, max_length=100)
+    profile: Profile | None = None
+
+    @field_validator("crn", mode="before")
+    @classmethod
+    def _upper(cls, value: object) -> object:
+        return value.strip().upper() if isinstance(value, str) else value
+
+    @field_validator("date_of_birth")
+    @classmethod
+    def _past(cls, value: dt.date | None) -> dt.date | None:
+        if value and value >= dt.date.today():
+            raise ValueError("date of birth must be in the past")
+        return value
+
+
+class EventIn(_In):
+    """The sentence or licence the referral belongs to."""
+
+    kind: Sentence
+    start_date: dt.date | None = None
+    length_months: int | None = Field(default=None, ge=0, le=600)
+    requirements: list[str] = Field(default=[], max_length=20)
+    prison: str | None = Field(default=None, max_length=100)
+    release_date: dt.date | None = None
+
+
+class ReferralIn(_In):
+    """A new referral (a draft until submitted)."""
+
+    person: PersonIn
+    service_id: str = Field(max_length=120)
+    option_id: str | None = Field(default=None, max_length=200)
+    requirement_type: RequirementType = RequirementType.RAR_ACTIVITY
+    event: EventIn | None = None
+    team: str | None = Field(default=None, max_length=100)
+    referral_date: dt.date | None = None
+    expected_start: dt.date | None = None
+    expected_end: dt.date | None = None
+    risk_notes: str | None = Field(default=None, max_length=NOTE_LIMIT)
+    support_notes: str | None = Field(default=None, max_length=NOTE_LIMIT)
+    location_notes: str | None = Field(default=None, max_length=1000)
+    priority: Priority = Priority.ROUTINE
+    prison: str | None = Field(default=None, max_length=100)
+    release_date: dt.date | None = None
+    msrp_modules: list[str] = Field(default=[], max_length=10)
+    msrp_sessions: int | None = Field(default=None, ge=1, le=100)
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> ReferralIn:
+        if self.expected_start and self.expected_end and self.expected_end < self.expected_start:
+            raise ValueError("expected_end must not be before expected_start")
+        if self.referral_date and self.expected_start and self.expected_start < self.referral_date:
+            raise ValueError("expected_start must not be before referral_date")
+        return self
+
+
+class TransitionIn(_In):
+    """What a status change may carry."""
+
+    reason: str | None = Field(default=None, max_length=2000)
+    override_reason: str | None = Field(default=None, max_length=2000, description="Submit: why to refer despite ineligibility.")
+    caseworker_id: int | None = Field(default=None, description="Allocate: the caseworker.")
+
+
+class PersonOut(BaseModel):
+    """A person as shown to those who may see their referral."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    crn: str
+    name: str
+    date_of_birth: dt.date | None
+    sex: str | None
+    area: str | None
+
+
+class HistoryOut(BaseModel):
+    """One status change."""
+
+    from_status: str | None
+    to_status: str
+    at: dt.datetime
+    by: str
+    reason: str | None
+
+
+class ReferralOut(BaseModel):
+    """A referral in full, with what the caller may do next."""
+
+    id: int
+    reference: str
+    status: Status
+    person: PersonOut
+    service_id: str
+    service_name: str
+    option_id: str | None
+    option_name: str | None
+    provider: str
+    nsi_category: str | None
+    nsi_subtype: str | None
+    region: str
+    team: str | None
+    referred_by: str
+    requirement_type: str
+    referral_date: dt.date
+    expected_start: dt.date | None
+    expected_end: dt.date | None
+    actual_end: dt.date | None
+    risk_notes: str | None
+    support_notes: str | None
+    location_notes: str | None
+    priority: str
+    prison: str | None
+    release_date: dt.date | None
+    msrp_modules: list[str]
+    msrp_sessions: int | None
+    eligibility_result: str | None
+    override_reason: str | None
+    warnings: list[str]
+    caseworker: str | None
+    cancellation_charge_pence: int | None
+    registered_at: dt.datetime | None
+    history: list[HistoryOut]
+    allowed_actions: list[Action]
+
+
+class ReferralRow(BaseModel):
+    """A referral in a list."""
+
+    id: int
+    reference: str
+    status: Status
+    crn: str
+    name: str
+    service_name: str
+    provider: str
+    priority: str
+    referral_date: dt.date
+    caseworker: str | None
+
+
+class ReferralPage(BaseModel):
+    """One page of referrals, and counts per status for the dashboard tabs."""
+
+    items: list[ReferralRow]
+    total: int
+    page: int
+    per_page: int
+    pages: int
+    counts: dict[str, int]
+
+
+class TokenIn(_In):
+    """Credentials exchanged for an API token."""
+
+    email: str = Field(max_length=200)
+    password: str = Field(max_length=200)
+
+
+class TokenOut(BaseModel):
+    """A new API token: send it as `Authorization: Bearer <token>`."""
+
+    token: str
+    expires_in_days: int
+    role: str

@@ -1,0 +1,454 @@
+"""Referral operations: create, read, list and one named function per status change. Flushes, never commits."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import math
+import secrets
+from typing import Any
+
+from sqlalchemy import Select, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
+
+from ratecard.accounts.models import User
+from ratecard.accounts.service import Role, log_access
+from ratecard.catalogue.models import Provider, Service, ServiceOption
+from ratecard.errors import Conflict, Forbidden, InvalidInput, NotFound
+from ratecard.referrals import notifications
+from ratecard.referrals.models import OPEN_STATUSES, Person, PersonEvent, Referral, ReferralHistory
+from ratecard.referrals.rules import submission_checks
+from ratecard.referrals.schemas import (
+    HistoryOut,
+    PersonIn,
+    PersonOut,
+    ReferralIn,
+    ReferralOut,
+    ReferralPage,
+    ReferralRow,
+    TransitionIn,
+)
+from ratecard.referrals.workflow import TRANSITIONS, Action, Status, actions_from, allowed_actions
+
+_REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread on the phone
+
+
+def _now(now: dt.datetime | None) -> dt.datetime:
+    return now or dt.datetime.now(dt.UTC)
+
+
+def new_reference() -> str:
+    """A referral reference such as 'RC-7K3M9Q2D': random, so no sequence to race on."""
+    return "RC-" + "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(8))
+
+
+# --- who may see what -------------------------------------------------------------------------
+
+
+def visible(query: Select, user: User) -> Select:
+    """`query` narrowed to the referrals `user` may see."""
+    role = Role(user.role)
+    if role is Role.ADMIN:
+        return query
+    if role is Role.PRACTITIONER:
+        return query.where(Referral.region == user.region)
+    if role is Role.HUB:
+        return query.where(Referral.provider_id == user.provider_id, Referral.status != Status.DRAFT.value)
+    return query.where(Referral.provider_id == user.provider_id, Referral.caseworker_id == user.id)
+
+
+def _load(session: Session, user: User, referral_id: int) -> Referral:
+    referral = session.scalar(visible(select(Referral).where(Referral.id == referral_id), user))
+    if referral is None:
+        # The same answer whether it does not exist or belongs to someone else: ids reveal nothing.
+        raise NotFound(f"No referral {referral_id}.")
+    return referral
+
+
+# --- people -----------------------------------------------------------------------------------
+
+
+def upsert_person(*, session: Session, data: PersonIn, now: dt.datetime | None = None) -> Person:
+    """The person with this CRN, created or brought up to date."""
+    person = session.scalar(select(Person).where(Person.crn == data.crn))
+    values: dict[str, Any] = {
+        "name": data.name,
+        "date_of_birth": data.date_of_birth,
+        "sex": data.sex.value if data.sex else None,
+        "area": data.area,
+    }
+    if data.profile is not None:
+        values["profile"] = data.profile.model_dump(mode="json", exclude_none=True)
+    if person is None:
+        person = Person(crn=data.crn, created_at=_now(now), profile=values.pop("profile", {}), **values)
+        session.add(person)
+    else:
+        for name, value in values.items():
+            if value is not None:
+                setattr(person, name, value)
+    session.flush()
+    return person
+
+
+# --- creating ---------------------------------------------------------------------------------
+
+
+def _request_hash(data: ReferralIn) -> str:
+    return hashlib.sha256(json.dumps(data.model_dump(mode="json"), sort_keys=True).encode()).hexdigest()
+
+
+def create_referral(
+    *, session: Session, user: User, data: ReferralIn, idempotency_key: str | None = None,
+    now: dt.datetime | None = None,
+) -> tuple[Referral, bool]:
+    """A new draft referral, or the one this Idempotency-Key already made; returns (referral, created)."""
+    now = _now(now)
+    if Role(user.role) not in (Role.PRACTITIONER, Role.ADMIN):
+        raise Forbidden("Only probation practitioners make referrals.")
+    request_hash = _request_hash(data)
+    if idempotency_key:
+        earlier = session.scalar(
+            select(Referral).where(Referral.created_by_id == user.id, Referral.idempotency_key == idempotency_key)
+        )
+        if earlier is not None:
+            if earlier.idempotency_hash != request_hash:
+                raise InvalidInput("This Idempotency-Key was already used for a different referral.")
+            return earlier, False
+    service = session.get(Service, data.service_id)
+    if service is None or not service.listed:
+        raise InvalidInput(f"Unknown service '{data.service_id}'.", field="service_id")
+    option = _option(session, service, data.option_id)
+    region = user.region or data.person.area or "unknown"
+    person = upsert_person(session=session, data=data.person, now=now)
+    event_id = None
+    if data.event is not None:
+        event = PersonEvent(person_id=person.id, **data.event.model_dump(mode="python"))
+        event.kind = data.event.kind.value
+        session.add(event)
+        session.flush()
+        event_id = event.id
+    open_one = session.scalar(
+        select(Referral.reference).where(
+            Referral.person_id == person.id, Referral.service_id == service.id, Referral.status.in_(OPEN_STATUSES)
+        )
+    )
+    if open_one:
+        raise Conflict(f"{person.crn} already has an open referral to {service.name} ({open_one}).")
+    referral = Referral(
+        reference=new_reference(),
+        person_id=person.id,
+        service_id=service.id,
+        option_id=option.id if option else None,
+        provider_id=service.provider_id,
+        nsi_category=service.nsi_category,
+        nsi_subtype=(option.nsi_subtype if option else None) or (service.nsi_subtypes[0] if service.nsi_subtypes else None),
+        region=region,
+        team=data.team or user.team,
+        created_by_id=user.id,
+        event_id=event_id,
+        requirement_type=data.requirement_type.value,
+        referral_date=data.referral_date or now.date(),
+        expected_start=data.expected_start,
+        expected_end=data.expected_end,
+        risk_notes=data.risk_notes,
+        support_notes=data.support_notes,
+        location_notes=data.location_notes,
+        priority=data.priority.value,
+        prison=data.prison,
+        release_date=data.release_date,
+        msrp_modules=data.msrp_modules,
+        msrp_sessions=data.msrp_sessions,
+        warnings=[],
+        status=Status.DRAFT.value,
+        status_changed_at=now,
+        idempotency_key=idempotency_key,
+        idempotency_hash=request_hash if idempotency_key else None,
+        created_at=now,
+    )
+    session.add(referral)
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError as exc:
+        # Lost a race with an identical request: the unique indexes decide, we report.
+        raise Conflict("A matching referral was created at the same moment; reload and try again.") from exc
+    session.add(ReferralHistory(referral_id=referral.id, from_status=None, to_status=Status.DRAFT.value, at=now, by_user_id=user.id, reason="Created"))
+    session.flush()
+    return referral, True
+
+
+def _option(session: Session, service: Service, option_id: str | None) -> ServiceOption | None:
+    if option_id is None:
+        if service.options:
+            choices = ", ".join(o.id for o in service.options)
+            raise InvalidInput(f"Choose an option of {service.name}: {choices}.", field="option_id")
+        return None
+    option = session.get(ServiceOption, option_id)
+    if option is None or option.service_id != service.id:
+        raise InvalidInput(f"Unknown option '{option_id}' for {service.name}.", field="option_id")
+    return option
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+
+def get_referral(*, session: Session, user: User, referral_id: int, channel: str, now: dt.datetime | None = None) -> Referral:
+    """One referral the user may see; every read is written to the access log."""
+    referral = _load(session, user, referral_id)
+    log_access(session=session, user=user, action="read referral", channel=channel, referral_id=referral.id,
+               crn=referral.person.crn, now=now)
+    session.flush()
+    return referral
+
+
+def list_referrals(
+    *, session: Session, user: User, status: Status | None = None, q: str | None = None, page: int = 1,
+    per_page: int = 20,
+) -> ReferralPage:
+    """The user's referrals (their region's, their provider's or allocated to them), newest first."""
+    base = visible(select(Referral).join(Person), user)
+    if q:
+        term = q.strip()
+        like = f"%{term.lower()}%"
+        base = base.where(
+            or_(Referral.reference == term.upper(), Person.crn == term.upper(), func.lower(Person.name).like(like))
+        )
+    counts = _counts(session, base)
+    query = base if status is None else base.where(Referral.status == status.value)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(
+        query.options(selectinload(Referral.person))
+        .order_by(Referral.created_at.desc(), Referral.id.desc())
+        .offset((max(page, 1) - 1) * per_page)
+        .limit(per_page)
+    ).all()
+    names = _service_names(session, {r.service_id for r in rows})
+    workers = _user_names(session, {r.caseworker_id for r in rows if r.caseworker_id})
+    return ReferralPage(
+        items=[
+            ReferralRow(
+                id=r.id, reference=r.reference, status=r.status, crn=r.person.crn, name=r.person.name,
+                service_name=names.get(r.service_id, r.service_id), provider=r.provider_id.upper(),
+                priority=r.priority, referral_date=r.referral_date, caseworker=workers.get(r.caseworker_id),
+            )
+            for r in rows
+        ],
+        total=total, page=max(page, 1), per_page=per_page, pages=max(1, math.ceil(total / per_page)), counts=counts,
+    )
+
+
+def _counts(session: Session, base: Select) -> dict[str, int]:
+    sub = base.with_only_columns(Referral.status).subquery()
+    return {status: count for status, count in session.execute(select(sub.c.status, func.count()).group_by(sub.c.status))}
+
+
+def _service_names(session: Session, ids: set[str]) -> dict[str, str]:
+    if not ids:
+        return {}
+    return dict(session.execute(select(Service.id, Service.name).where(Service.id.in_(ids))).all())
+
+
+def _user_names(session: Session, ids: set[int | None]) -> dict[int | None, str]:
+    if not ids:
+        return {}
+    return dict(session.execute(select(User.id, User.name).where(User.id.in_(ids))).all())
+
+
+def to_out(session: Session, referral: Referral, user: User) -> ReferralOut:
+    """The full view of a referral for `user`, with the actions they may take now."""
+    service = session.get(Service, referral.service_id)
+    option = session.get(ServiceOption, referral.option_id) if referral.option_id else None
+    names = _user_names(session, {h.by_user_id for h in referral.history} | {referral.created_by_id, referral.caseworker_id})
+    return ReferralOut(
+        id=referral.id, reference=referral.reference, status=referral.status,
+        person=PersonOut.model_validate(referral.person),
+        service_id=referral.service_id, service_name=service.name if service else referral.service_id,
+        option_id=referral.option_id, option_name=option.name if option else None,
+        provider=referral.provider_id.upper(), nsi_category=referral.nsi_category, nsi_subtype=referral.nsi_subtype,
+        region=referral.region, team=referral.team, referred_by=names.get(referral.created_by_id, "?"),
+        requirement_type=referral.requirement_type, referral_date=referral.referral_date,
+        expected_start=referral.expected_start, expected_end=referral.expected_end, actual_end=referral.actual_end,
+        risk_notes=referral.risk_notes, support_notes=referral.support_notes, location_notes=referral.location_notes,
+        priority=referral.priority, prison=referral.prison, release_date=referral.release_date,
+        msrp_modules=referral.msrp_modules, msrp_sessions=referral.msrp_sessions,
+        eligibility_result=referral.eligibility_result, override_reason=referral.override_reason,
+        warnings=referral.warnings, caseworker=names.get(referral.caseworker_id),
+        cancellation_charge_pence=referral.cancellation_charge_pence, registered_at=referral.registered_at,
+        history=[
+            HistoryOut(from_status=h.from_status, to_status=h.to_status, at=h.at, by=names.get(h.by_user_id, "?"), reason=h.reason)
+            for h in referral.history
+        ],
+        allowed_actions=allowed_actions(Status(referral.status), Role(user.role)),
+    )
+
+
+# --- status changes ---------------------------------------------------------------------------
+
+
+def _change(
+    session: Session, user: User, referral_id: int, action: Action, *, reason: str | None,
+    now: dt.datetime | None, values: dict[str, Any] | None = None, referral: Referral | None = None,
+) -> Referral:
+    """Apply `action` if the table allows it: a conditional UPDATE, then a history row."""
+    now = _now(now)
+    transition = TRANSITIONS[action]
+    referral = referral or _load(session, user, referral_id)
+    if Role(user.role) not in transition.roles:
+        raise Forbidden(f"A {user.role} cannot {action.value.replace('_', ' ')} a referral.")
+    if transition.needs_reason and not (reason and reason.strip()):
+        raise InvalidInput(f"Give a reason to {action.value.replace('_', ' ')} the referral.", field="reason")
+    current = Status(referral.status)
+    if current not in transition.sources:
+        raise Conflict(
+            f"A referral that is {current.value.replace('_', ' ')} cannot be {transition.target.value.replace('_', ' ')}.",
+            status=current.value, allowed=[a.value for a in actions_from(current)],
+        )
+    result = session.execute(
+        update(Referral)
+        .where(Referral.id == referral.id, Referral.status.in_([s.value for s in transition.sources]))
+        .values(status=transition.target.value, status_changed_at=now, **(values or {}))
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        session.refresh(referral)
+        latest = Status(referral.status)
+        raise Conflict(
+            f"Someone else changed this referral first: it is now {latest.value.replace('_', ' ')}.",
+            status=latest.value, allowed=[a.value for a in actions_from(latest)],
+        )
+    session.add(
+        ReferralHistory(
+            referral_id=referral.id, from_status=current.value, to_status=transition.target.value, at=now,
+            by_user_id=user.id, reason=reason,
+        )
+    )
+    session.flush()
+    session.refresh(referral)
+    return referral
+
+
+def submit(*, session: Session, user: User, referral_id: int, override_reason: str | None = None,
+           now: dt.datetime | None = None) -> Referral:
+    """Draft → referred, after the brochures' rules: blocks stop it, warnings are kept on it."""
+    now = _now(now)
+    referral = _load(session, user, referral_id)
+    service = session.get(Service, referral.service_id)
+    provider = session.get(Provider, referral.provider_id)
+    option = session.get(ServiceOption, referral.option_id) if referral.option_id else None
+    assert service is not None and provider is not None
+    if Status(referral.status) is Status.DRAFT and Role(user.role) in TRANSITIONS[Action.SUBMIT].roles:
+        checks = submission_checks(
+            session=session, referral=referral, service=service, option=option, provider=provider,
+            person=referral.person, override=override_reason, today=now.date(),
+        )
+        if checks.blocks:
+            raise InvalidInput("The referral cannot be submitted.", problems=checks.blocks, warnings=checks.warnings)
+        values = {
+            "warnings": checks.warnings,
+            "eligibility_result": checks.eligibility.value if checks.eligibility else None,
+            "override_reason": override_reason if checks.eligibility and checks.eligibility.value == "ineligible" else None,
+        }
+    else:
+        values = {}
+    referral = _change(session, user, referral_id, Action.SUBMIT, reason=override_reason, now=now, values=values, referral=referral)
+    notifications.referral_submitted(session=session, referral=referral, service=service, provider=provider, now=now)
+    return referral
+
+
+def transfer(*, session: Session, user: User, referral_id: int, now: dt.datetime | None = None) -> Referral:
+    """Referred → transferred: the NSI goes to the provider's hub, officer unallocated."""
+    return _change(session, user, referral_id, Action.TRANSFER, reason="External NSI Referral", now=now)
+
+
+def accept(*, session: Session, user: User, referral_id: int, now: dt.datetime | None = None) -> Referral:
+    """Transferred → accepted by the hub; the practitioner is told."""
+    referral = _change(session, user, referral_id, Action.ACCEPT, reason=None, now=now)
+    notifications.referral_decided(session=session, referral=referral, accepted=True, reason=None, now=_now(now))
+    return referral
+
+
+def reject(*, session: Session, user: User, referral_id: int, reason: str | None, now: dt.datetime | None = None) -> Referral:
+    """Transferred → rejected by the hub, with the reason; the practitioner is told."""
+    referral = _change(session, user, referral_id, Action.REJECT, reason=reason, now=now)
+    notifications.referral_decided(session=session, referral=referral, accepted=False, reason=reason, now=_now(now))
+    return referral
+
+
+def allocate(*, session: Session, user: User, referral_id: int, caseworker_id: int | None,
+             now: dt.datetime | None = None) -> Referral:
+    """Accepted → allocated to one of the provider's caseworkers."""
+    referral = _load(session, user, referral_id)
+    worker = session.get(User, caseworker_id) if caseworker_id else None
+    if worker is None or worker.role != Role.CASEWORKER.value or worker.provider_id != referral.provider_id or not worker.active:
+        raise InvalidInput("Choose a caseworker of this provider.", field="caseworker_id")
+    return _change(session, user, referral_id, Action.ALLOCATE, reason=f"Allocated to {worker.name}", now=now,
+                   values={"caseworker_id": worker.id}, referral=referral)
+
+
+def start(*, session: Session, user: User, referral_id: int, now: dt.datetime | None = None) -> Referral:
+    """Allocated → in progress: delivery has begun."""
+    return _change(session, user, referral_id, Action.START, reason=None, now=now)
+
+
+def complete(*, session: Session, user: User, referral_id: int, now: dt.datetime | None = None) -> Referral:
+    """In progress → completed; the actual end date is recorded."""
+    now = _now(now)
+    return _change(session, user, referral_id, Action.COMPLETE, reason=None, now=now, values={"actual_end": now.date()})
+
+
+def end_early(*, session: Session, user: User, referral_id: int, reason: str | None, now: dt.datetime | None = None) -> Referral:
+    """Allocated or in progress → ended early, with the reason."""
+    now = _now(now)
+    return _change(session, user, referral_id, Action.END_EARLY, reason=reason, now=now, values={"actual_end": now.date()})
+
+
+def withdraw(*, session: Session, user: User, referral_id: int, reason: str | None, now: dt.datetime | None = None) -> Referral:
+    """Before the hub accepts: the practitioner withdraws it, with the reason."""
+    return _change(session, user, referral_id, Action.WITHDRAW, reason=reason, now=now)
+
+
+def cancel(*, session: Session, user: User, referral_id: int, reason: str | None, now: dt.datetime | None = None) -> Referral:
+    """After acceptance: the practitioner cancels; a charge due after registration (CSCS) is recorded."""
+    referral = _load(session, user, referral_id)
+    service = session.get(Service, referral.service_id)
+    charge = None
+    if referral.registered_at and service is not None:
+        due = [c["amount_pence"] for c in service.charges if "registration" in c.get("applies_when", "").lower()]
+        charge = sum(due) or None
+    text = reason if charge is None else f"{reason} (cancellation charge £{charge / 100:.2f} after registration)"
+    return _change(session, user, referral_id, Action.CANCEL, reason=text, now=now,
+                   values={"cancellation_charge_pence": charge}, referral=referral)
+
+
+def record_registration(*, session: Session, user: User, referral_id: int, now: dt.datetime | None = None) -> Referral:
+    """The provider records that the person was registered (e.g. for the CSCS test), once."""
+    referral = _load(session, user, referral_id)
+    if Role(user.role) not in (Role.HUB, Role.CASEWORKER, Role.ADMIN):
+        raise Forbidden("Only the provider records registration.")
+    if referral.status not in (Status.ACCEPTED.value, Status.ALLOCATED.value, Status.IN_PROGRESS.value):
+        raise Conflict("Registration is recorded only while the referral is being delivered.")
+    if referral.registered_at is None:
+        referral.registered_at = _now(now)
+        session.flush()
+    return referral
+
+
+TRANSITION_FUNCTIONS = {
+    Action.SUBMIT: submit, Action.TRANSFER: transfer, Action.ACCEPT: accept, Action.REJECT: reject,
+    Action.ALLOCATE: allocate, Action.START: start, Action.COMPLETE: complete, Action.END_EARLY: end_early,
+    Action.WITHDRAW: withdraw, Action.CANCEL: cancel,
+}
+
+
+def perform(*, session: Session, user: User, referral_id: int, action: Action, body: TransitionIn) -> Referral:
+    """Call the named transition function for `action` with what `body` carries for it."""
+    kwargs: dict[str, Any] = {"session": session, "user": user, "referral_id": referral_id}
+    if action is Action.SUBMIT:
+        kwargs["override_reason"] = body.override_reason
+    elif action is Action.ALLOCATE:
+        kwargs["caseworker_id"] = body.caseworker_id
+    elif TRANSITIONS[action].needs_reason:
+        kwargs["reason"] = body.reason
+    return TRANSITION_FUNCTIONS[action](**kwargs)

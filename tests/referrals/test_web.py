@@ -1,0 +1,90 @@
+"""The referral pages, used as the demo users would: sign in, refer, accept, allocate, deliver."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from ratecard.accounts.service import Role
+from ratecard.security.csrf import COOKIE
+from tests.clients import client_for
+from tests.referrals import factories as f
+
+
+@pytest.fixture
+def site(catalogue_sessions):
+    with catalogue_sessions() as s:
+        users = {"pp": f.user(s), "hub": f.user(s, Role.HUB), "cw": f.user(s, Role.CASEWORKER)}
+        s.commit()
+    return catalogue_sessions, users
+
+
+def _browser(sessions, user):
+    client = client_for(sessions)
+    client.get("/login")
+    response = client.post("/login", data={"email": user.email, "password": f.PASSWORD, "csrf_token": client.cookies.get(COOKIE), "next": "/referrals"}, follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"] == "/referrals"
+    return client
+
+
+def _post(client, path, **data):
+    return client.post(path, data={**data, "csrf_token": client.cookies.get(COOKIE)}, follow_redirects=False)
+
+
+def test_it_sends_visitors_to_sign_in_and_back(site):
+    sessions, _ = site
+    response = client_for(sessions).get("/referrals?status=accepted", follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"] == "/login?next=%2Freferrals%3Fstatus%3Daccepted"
+
+
+def test_it_refuses_forged_csrf_tokens_and_changes_nothing(site):
+    sessions, users = site
+    client = _browser(sessions, users["pp"])
+    response = client.post("/referrals/new", data={"csrf_token": "forged", "service_id": "cln-conflict-resolution", "crn": "X123456", "name": "A"})
+    assert response.status_code == 403
+    assert "X123456" not in client.get("/referrals").text
+
+
+def test_it_does_not_sign_in_with_a_wrong_password(site):
+    sessions, users = site
+    client = client_for(sessions)
+    client.get("/login")
+    response = _post(client, "/login", email=users["pp"].email, password="nope")
+    assert response.status_code == 401 and "not right" in response.text
+
+
+def test_it_runs_a_referral_from_form_to_completion_in_the_browser(site):
+    sessions, users = site
+    pp, hub, cw = (_browser(sessions, users[k]) for k in ("pp", "hub", "cw"))
+    crn = f.crn()
+    assert "Refer to Conflict Resolution" in pp.get("/referrals/new?service_id=cln-conflict-resolution").text
+    created = _post(pp, "/referrals/new", service_id="cln-conflict-resolution", crn=crn, name="Jo Bloggs", sex="male",
+                    area="Preston", risk_notes="Low", priority="urgent")
+    assert created.status_code == 303, created.text
+    path = created.headers["location"]
+    for client, action, extra in ((pp, "submit", {}), (pp, "transfer", {}), (hub, "accept", {}),
+                                  (hub, "allocate", {"caseworker_id": str(users["cw"].id)}), (cw, "start", {}), (cw, "complete", {})):
+        page = client.get(path).text
+        assert f'action="{path}/{action}"' in page, f"{action} button missing"
+        assert _post(client, f"{path}/{action}", **extra).status_code == 303
+    final = pp.get(path).text
+    assert "completed" in final and "Allocated to" in final and crn in final
+    assert crn in hub.get("/referrals?status=completed").text
+
+
+def test_it_shows_form_errors_and_keeps_what_was_typed(site):
+    sessions, users = site
+    pp = _browser(sessions, users["pp"])
+    response = _post(pp, "/referrals/new", service_id="cln-conflict-resolution", crn="123", name="Jo Bloggs")
+    assert response.status_code == 400
+    assert 'href="#crn"' in response.text and 'value="Jo Bloggs"' in response.text
+
+
+def test_it_shows_the_problems_that_block_a_submission(site):
+    sessions, users = site
+    pp = _browser(sessions, users["pp"])
+    created = _post(pp, "/referrals/new", service_id="cln-conflict-resolution", crn=f.crn(), name="Jo", area="Norfolk")
+    response = _post(pp, created.headers["location"] + "/submit")
+    assert response.status_code == 422 and "not available in Norfolk" in response.text
