@@ -39,9 +39,9 @@ def upgrade() -> None:
     sa.UniqueConstraint('code', name=op.f('uq_providers_code'))
     )
     op.create_table('services',
-    sa.Column('id', sa.String(length=120), nullable=False),
+    sa.Column('id', sa.String(length=200), nullable=False),
     sa.Column('provider_id', sa.String(length=16), nullable=False),
-    sa.Column('key', sa.String(length=100), nullable=False),
+    sa.Column('key', sa.String(length=150), nullable=False),
     sa.Column('position', sa.Integer(), nullable=False),
     sa.Column('listed', sa.Boolean(), nullable=False),
     sa.Column('name', sa.String(length=200), nullable=False),
@@ -83,7 +83,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_services_provider_id'), ['provider_id'], unique=False)
 
     op.create_table('service_areas',
-    sa.Column('service_id', sa.String(length=120), nullable=False),
+    sa.Column('service_id', sa.String(length=200), nullable=False),
     sa.Column('area', sa.String(length=100), nullable=False),
     sa.ForeignKeyConstraint(['service_id'], ['services.id'], name=op.f('fk_service_areas_service_id_services'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('service_id', 'area', name=op.f('pk_service_areas'))
@@ -92,9 +92,9 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_service_areas_area'), ['area'], unique=False)
 
     op.create_table('service_options',
-    sa.Column('id', sa.String(length=200), nullable=False),
-    sa.Column('service_id', sa.String(length=120), nullable=False),
-    sa.Column('key', sa.String(length=100), nullable=False),
+    sa.Column('id', sa.String(length=400), nullable=False),
+    sa.Column('service_id', sa.String(length=200), nullable=False),
+    sa.Column('key', sa.String(length=200), nullable=False),
     sa.Column('position', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=200), nullable=False),
     sa.Column('nsi_subtype', sa.String(length=300), nullable=True),

@@ -50,13 +50,10 @@ def _web_results(client, data: dict) -> dict[str, str]:
     client.get("/match")
     token = client.cookies.get(COOKIE)
     html = client.post("/match", data={**data, "csrf_token": token}).text
-    results = {}
-    for section, body in re.findall(r'<h3 class="govuk-heading-s">(Eligible|Needs more information)</h3>(.*?)</ul>', html, re.S):
-        for sid in re.findall(r'href="/services/([^"]+)"', body):
-            results[sid] = "eligible" if section == "Eligible" else "unknown"
-    for body in re.findall(r"Not eligible \(\d+\)</span></summary>(.*?)</details>", html, re.S):
-        for sid in re.findall(r'href="/services/([^"]+)"', body):
-            results[sid] = "ineligible"
+    results = dict(re.findall(r'data-service-id="([^"]+)" data-result="(\w+)"', html))
+    # Each answer sits in the section of the page that names it.
+    eligible_sections = re.findall(r'<h3 class="govuk-heading-s">Eligible</h3>(.*?)</ul>\s*(?:<h3|<details|<h2|$)', html, re.S)
+    assert all('data-result="eligible"' in block for block in eligible_sections)
     return results
 
 

@@ -46,9 +46,9 @@ class Service(Base):
 
     __tablename__ = "services"
 
-    id: Mapped[str] = mapped_column(String(120), primary_key=True)  # "<provider id>-<key>"
+    id: Mapped[str] = mapped_column(String(200), primary_key=True)  # "<provider id>-<key>"
     provider_id: Mapped[str] = mapped_column(ForeignKey("providers.id", ondelete="CASCADE"), index=True)
-    key: Mapped[str] = mapped_column(String(100))
+    key: Mapped[str] = mapped_column(String(150))
     position: Mapped[int] = mapped_column(Integer)  # order in the brochure
     listed: Mapped[bool] = mapped_column(Boolean, default=True)  # False once a re-import no longer finds it
     name: Mapped[str] = mapped_column(String(200))
@@ -95,9 +95,9 @@ class ServiceOption(Base):
 
     __tablename__ = "service_options"
 
-    id: Mapped[str] = mapped_column(String(200), primary_key=True)  # "<service id>--<key>"
+    id: Mapped[str] = mapped_column(String(400), primary_key=True)  # "<service id>--<key>"
     service_id: Mapped[str] = mapped_column(ForeignKey("services.id", ondelete="CASCADE"), index=True)
-    key: Mapped[str] = mapped_column(String(100))
+    key: Mapped[str] = mapped_column(String(200))
     position: Mapped[int] = mapped_column(Integer)
     name: Mapped[str] = mapped_column(String(200))
     nsi_subtype: Mapped[str | None] = mapped_column(String(300))

@@ -126,9 +126,9 @@ class Charge(_Strict):
 class OptionData(_Strict):
     """One orderable unit of a service, with its own NSI sub type."""
 
-    key: str
-    name: str
-    nsi_subtype: str | None = None
+    key: str = Field(min_length=1, max_length=200, pattern=r"^[a-z0-9-]+$")
+    name: str = Field(min_length=1, max_length=200)
+    nsi_subtype: str | None = Field(default=None, max_length=300)
     level: Level | None = None
     sessions: int | None = Field(default=None, ge=0)
     session_minutes: int | None = Field(default=None, ge=0)
@@ -140,8 +140,8 @@ class OptionData(_Strict):
 class ServiceData(_Strict):
     """Everything a brochure says about one service, as parsed and then corrected by the overlay."""
 
-    key: str  # stable within its provider; the id is "<provider code>-<key>"
-    name: str
+    key: str = Field(min_length=1, max_length=150, pattern=r"^[a-z0-9-]+$")  # stable; id is "<code>-<key>"
+    name: str = Field(min_length=1, max_length=200)
     aliases: list[str] = []
     kind: Kind
     category: str
@@ -154,7 +154,7 @@ class ServiceData(_Strict):
     areas: list[str] = []  # empty means the provider's whole area
     locations: list[str] = []  # towns, offices or prisons where it is delivered
     request_method: RequestMethod = RequestMethod.NSI
-    nsi_category: str | None = None
+    nsi_category: str | None = Field(default=None, max_length=200)
     nsi_subtypes: list[str] = []
     request_notes: str | None = None
     prerequisites: list[Prerequisite] = []
@@ -192,8 +192,8 @@ class TransferInstructions(_Strict):
 class ProviderData(_Strict):
     """A provider as its brochure describes it."""
 
-    code: str  # as in NSI names: NSF, CLN, KSS ...
-    name: str
+    code: str = Field(min_length=2, max_length=16, pattern=r"^[A-Z][A-Z0-9]*$")  # as in NSI names: NSF, CLN, KSS
+    name: str = Field(min_length=1, max_length=200)
     areas: list[str]
     hub_email: str | None = None
     hub_location: str | None = None

@@ -72,8 +72,8 @@ class ReferralIn(_In):
     """A new referral (a draft until submitted)."""
 
     person: PersonIn
-    service_id: str = Field(max_length=120)
-    option_id: str | None = Field(default=None, max_length=200)
+    service_id: str = Field(max_length=200)
+    option_id: str | None = Field(default=None, max_length=400)
     requirement_type: RequirementType = RequirementType.RAR_ACTIVITY
     event: EventIn | None = None
     team: str | None = Field(default=None, max_length=100)

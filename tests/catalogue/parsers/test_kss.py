@@ -545,7 +545,7 @@ def test_its_overlay_names_only_parsed_services_and_only_adds_words():
     assert set(overlay) == {"services"}
     assert set(overlay["services"]) == {s.key for s in raw().services}
     for key, fields in overlay["services"].items():
-        assert set(fields) <= {"summary", "aliases"}, key
+        assert set(fields) <= {"summary", "aliases", "rules"}, key
 
 
 # --------------------------------------------------------------------------- bad text
