@@ -7,9 +7,9 @@ from hypothesis import strategies as st
 
 from ratecard.eligibility.batch import CODES, decide_many
 from ratecard.eligibility.engine import Outcome, ServiceRules, decide
-from ratecard.eligibility.facts import facts_of
+from ratecard.eligibility.facts import fact_getter, facts_of
 from ratecard.eligibility.profile import Profile
-from ratecard.eligibility.rules import Rule
+from ratecard.eligibility.rules import FIELD_TYPES, Rule
 from tests.eligibility.strategies import profiles
 
 
@@ -34,14 +34,14 @@ def test_it_lists_every_failed_and_undecided_criterion_with_its_source():
     match = _decide(service, Profile(sex="female", area="Lancashire"))
     assert match.result is Outcome.INELIGIBLE
     assert [(r.criterion, r.status, r.source.line) for r in match.reasons] == [("sex", "failed", 10), ("ogrs", "unknown", 11)]
-    assert match.reasons[1].missing == ["ogrs"]
+    assert match.reasons[1].missing == ("ogrs",)
 
 
 def test_it_asks_for_the_fields_that_would_decide_derived_facts():
     service = service_rules(rule(criterion="risk", test={"field": "reoffending", "in": ["medium", "high"]}))
     match = _decide(service, Profile(area="Lancashire"))
     assert match.result is Outcome.UNKNOWN
-    assert match.reasons[0].missing == ["ogrs or risk_level"]
+    assert match.reasons[0].missing == ("ogrs or risk_level",)
 
 
 def test_it_reads_reoffending_from_ogrs_bands_at_their_edges():
@@ -59,7 +59,7 @@ def test_it_decides_area_by_county_and_town():
     assert _decide(towns, Profile(area="Southend")).result is Outcome.ELIGIBLE
     assert _decide(towns, Profile(area="Colchester")).result is Outcome.INELIGIBLE
     unknown = _decide(towns, Profile(area="Essex"))
-    assert unknown.result is Outcome.UNKNOWN and unknown.reasons[0].missing == ["area (town)"]
+    assert unknown.result is Outcome.UNKNOWN and unknown.reasons[0].missing == ("area (town)",)
 
 
 def test_it_reports_notes_and_overrides_without_letting_notes_decide():
@@ -92,7 +92,13 @@ SERVICES = [service_rules(r, areas=areas) for r in RULES for areas in (("Lancash
 @settings(max_examples=60, deadline=None)
 @given(st.lists(profiles, min_size=1, max_size=20))
 def test_it_gives_the_same_answers_one_by_one_and_column_wise(people):
-    facts = [facts_of(p) for p in people]
-    matrix = decide_many(SERVICES, facts, [p.area for p in people])
-    for row, (person, fact) in enumerate(zip(people, facts)):
+    matrix = decide_many(SERVICES, people)
+    for row, person in enumerate(people):
+        fact = facts_of(person)
         assert [CODES[c] for c in matrix[row]] == [decide(s, fact, person.area).result for s in SERVICES]
+
+
+@settings(max_examples=60, deadline=None)
+@given(profiles, st.sampled_from(sorted(FIELD_TYPES) + ["oasys.11.6"]))
+def test_it_reads_each_fact_the_same_way_for_one_profile_and_for_columns(person, name):
+    assert fact_getter(name)(person) == facts_of(person).get(name)

@@ -276,7 +276,7 @@ def test_it_needs_medium_or_high_risk_for_bbr():
     # Low reoffending risk alone does not settle it: a SARA of medium or above would still do.
     low = check(key, **{**BBR, "ogrs": 49})
     assert low.result == "unknown"
-    assert [r.missing for r in low.reasons if r.status == "unknown"] == [["sara"]]
+    assert [list(r.missing) for r in low.reasons if r.status == "unknown"] == [["sara"]]
     assert check(key, **{**BBR, "ogrs": 49, "sara": "medium"}).result == "eligible"
     assert failed(check(key, **{**BBR, "ogrs": 49, "sara": "low"})) == {"risk"}
     assert check(key, **{**BBR, "ogrs": None, "sara": "high"}).result == "eligible"

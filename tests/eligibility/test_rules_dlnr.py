@@ -215,7 +215,7 @@ def test_it_takes_an_ogrs_of_25_onto_the_thinking_skills_programme():
     assert check(key, risk_level="medium", **no_score).result == "eligible"
     maybe = check(key, risk_level="low", **no_score)
     assert maybe.result == "unknown"
-    assert [r.missing for r in maybe.reasons if r.status == "unknown"] == [["ogrs"]]
+    assert [list(r.missing) for r in maybe.reasons if r.status == "unknown"] == [["ogrs"]]
 
 
 def test_it_takes_adults_of_either_sex_onto_the_thinking_skills_programme():

@@ -211,7 +211,7 @@ def test_it_lets_a_known_non_dependent_drinker_onto_brief_interventions_once_aud
     match = check("alcohol-brief-interventions", alcohol_dependent=False, area="Essex")
     assert match.result == "unknown"
     (reason,) = [r for r in match.reasons if r.status == "unknown"]
-    assert reason.missing == ["audit"]
+    assert reason.missing == ("audit",)
     assert check("alcohol-brief-interventions", alcohol_dependent=False, audit=12, area="Essex").result == "eligible"
 
 
@@ -252,7 +252,7 @@ def test_it_needs_a_dependency_for_building_skills_for_recovery():
     # Without the AUDIT score an AUDIT of 20+ could still show alcohol dependency.
     maybe = check(key, ogrs=80, drug_dependent=False, alcohol_dependent=False, **ORDER)
     assert maybe.result == "unknown"
-    assert [r.missing for r in maybe.reasons if r.status == "unknown"] == [["audit"]]
+    assert [list(r.missing) for r in maybe.reasons if r.status == "unknown"] == [["audit"]]
 
 
 @pytest.mark.parametrize(

@@ -309,7 +309,7 @@ def test_it_needs_ovp_27_for_resolve_with_a_clinical_override():
     assert reason(low, "violence risk").override
     missing = check("resolve", **{k: v for k, v in RESOLVE.items() if k != "ovp"})
     assert missing.result == "unknown"
-    assert reason(missing, "violence risk").missing == ["ovp"]
+    assert reason(missing, "violence risk").missing == ("ovp",)
 
 
 def test_it_needs_violence_in_the_record_for_resolve():
@@ -412,7 +412,7 @@ def test_it_does_not_bar_offence_specific_cases_from_the_thinking_skills_program
     # A score is needed: a recorded risk band alone cannot place someone within 25-90.
     band = check("thinking-skills-programme", sex="female", risk_level="medium")
     assert band.result == "unknown"
-    assert reason(band, "ogrs").missing == ["ogrs"]
+    assert reason(band, "ogrs").missing == ("ogrs",)
 
 
 # --- Building Better Relationships (lines 184, 192 and the table row 1241) ---------------------

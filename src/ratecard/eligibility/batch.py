@@ -7,6 +7,7 @@ answers equal those of the one-profile engine (a property test holds them to it)
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -14,7 +15,9 @@ import numpy as np
 
 from ratecard.eligibility.areas import area_matches
 from ratecard.eligibility.engine import Outcome, ServiceRules
-from ratecard.eligibility.rules import Facts, RuleKind, Condition, field_type
+from ratecard.eligibility.facts import fact_getter
+from ratecard.eligibility.profile import Profile
+from ratecard.eligibility.rules import Condition, RuleKind, field_type
 
 ELIGIBLE, UNKNOWN, INELIGIBLE = 0, 1, 2
 CODES = {ELIGIBLE: Outcome.ELIGIBLE, UNKNOWN: Outcome.UNKNOWN, INELIGIBLE: Outcome.INELIGIBLE}
@@ -33,9 +36,10 @@ class _Column:
 class Columns:
     """Facts of many profiles laid out per field, built lazily for the fields rules ask for."""
 
-    def __init__(self, facts: Sequence[Facts]) -> None:
-        self.facts = facts
-        self.size = len(facts)
+    def __init__(self, profiles: Sequence[Profile], *, today: dt.date | None = None) -> None:
+        self.profiles = profiles
+        self.today = today
+        self.size = len(profiles)
         self._columns: dict[str, _Column] = {}
 
     def column(self, name: str) -> _Column:
@@ -46,7 +50,8 @@ class Columns:
 
     def _build(self, name: str) -> _Column:
         kind = field_type(name)
-        raw = [f.get(name) for f in self.facts]
+        read = fact_getter(name, today=self.today)
+        raw = [read(p) for p in self.profiles]
         known = np.fromiter((v is not None for v in raw), dtype=bool, count=self.size)
         if kind == "number":
             values = np.fromiter((np.nan if v is None else v for v in raw), dtype=float, count=self.size)
@@ -56,7 +61,7 @@ class Columns:
         if kind == "value":
             codes: dict[str, int] = {}
             values = np.fromiter(
-                (-1 if v is None else codes.setdefault(v.lower(), len(codes)) for v in raw), dtype=np.int32, count=self.size
+                (-1 if v is None else codes.setdefault(v, len(codes)) for v in raw), dtype=np.int32, count=self.size
             )
             return _Column(known, values, codes=codes)
         bits: dict[str, int] = {}
@@ -89,7 +94,7 @@ def evaluate(test: Condition, columns: Columns) -> Masks:
     col = columns.column(test.field)
     if test.in_ is not None or test.not_in is not None:
         listed = test.in_ if test.in_ is not None else test.not_in
-        wanted = [col.codes[v.lower()] for v in listed or () if col.codes and v.lower() in col.codes]
+        wanted = [col.codes[v] for v in listed or () if col.codes and v in col.codes]
         hit = np.isin(col.values, wanted) & col.known
         miss = col.known & ~hit
         return (hit, miss) if test.in_ is not None else (miss, hit)
@@ -121,11 +126,11 @@ def evaluate(test: Condition, columns: Columns) -> Masks:
     return inside, col.known & ~inside
 
 
-def decide_many(services: Sequence[ServiceRules], facts: Sequence[Facts], areas: Sequence[str | None]) -> np.ndarray:
+def decide_many(services: Sequence[ServiceRules], profiles: Sequence[Profile], *, today: dt.date | None = None) -> np.ndarray:
     """An int8 matrix [profile, service] of ELIGIBLE / UNKNOWN / INELIGIBLE."""
-    columns = Columns(facts)
-    results = np.empty((len(facts), len(services)), dtype=np.int8)
-    area_list = list(areas)
+    columns = Columns(profiles, today=today)
+    results = np.empty((len(profiles), len(services)), dtype=np.int8)
+    area_list = [p.area for p in profiles]
     distinct = sorted({a for a in area_list if a is not None})
     area_index = {a: i for i, a in enumerate(distinct)}
     # Areas repeat heavily: decide each distinct (service areas, person area) pair once.

@@ -26,8 +26,9 @@ class Outcome(StrEnum):
     UNKNOWN = "unknown"
 
 
-# Plain slotted dataclasses, not pydantic models: a match builds one per service per person, and
-# FastAPI and pydantic serialise dataclasses just the same.
+# Plain frozen dataclasses, not pydantic models: a match builds one per service per person, and
+# FastAPI and pydantic serialise dataclasses just the same. Being immutable, a reason that does not
+# depend on the person (a failed or noted criterion) is built once per catalogue load and shared.
 @dataclass(slots=True, frozen=True)
 class RuleSource:
     """Where a criterion is printed."""
@@ -36,7 +37,7 @@ class RuleSource:
     line: int | None = None
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, frozen=True)
 class Reason:
     """A criterion that failed, could not be decided, or is a note the practitioner should read."""
 
@@ -44,7 +45,7 @@ class Reason:
     message: str
     status: str  # failed | unknown | note
     source: RuleSource | None = None
-    missing: list[str] = field(default_factory=list)
+    missing: tuple[str, ...] = ()
     override: str | None = None
 
 
@@ -60,6 +61,12 @@ class Match:
     reasons: list[Reason]
 
 
+# One rule ready to run, as a plain tuple (unpacked in the hot loop): the note reason (notes are
+# always reported and never decide), the test, the failed reason, the unknown reason (its missing
+# fields are filled in per person) and the fields the test reads.
+_Step = tuple[Reason | None, Compiled, Reason, Reason, tuple[str, ...]]
+
+
 @dataclass
 class ServiceRules:
     """One service's rules, compiled once per catalogue load."""
@@ -71,23 +78,40 @@ class ServiceRules:
     source_file: str
     areas: tuple[str, ...]
     rules: list[Rule]
-    compiled: list[Compiled] = field(default_factory=list)
-    sources: list[RuleSource] = field(default_factory=list)
-    area_message: str = ""
+    steps: list[_Step] = field(default_factory=list)
+    area_failed: Reason | None = None
+    area_unknown: Reason | None = None
+    area_missing: Reason | None = None
+    order: tuple[str, str, str] = ("", "", "")
 
     def __post_init__(self) -> None:
         self.areas = tuple(self.areas)
-        self.area_message = f"Only available in {', '.join(self.areas)}."
-        self.compiled = [compile_test(rule.test) for rule in self.rules]
-        self.sources = [RuleSource(file=self.source_file, line=rule.line) for rule in self.rules]
+        message = f"Only available in {', '.join(self.areas)}."
+        self.area_failed = Reason("area", message, "failed")
+        self.area_unknown = Reason("area", message, "unknown", None, ("area (town)",))
+        self.area_missing = Reason("area", message, "unknown", None, ("area",))
+        self.steps = []
+        for rule in self.rules:
+            source = RuleSource(self.source_file, rule.line)
+            args = (rule.criterion, rule.message)
+            self.steps.append(
+                (
+                    Reason(*args, "note", source, (), rule.override) if rule.kind is RuleKind.NOTE else None,
+                    compile_test(rule.test),
+                    Reason(*args, "failed", source, (), rule.override),
+                    Reason(*args, "unknown", source, (), rule.override),
+                    tuple(sorted(rule.test.fields())),
+                )
+            )
+        self.order = (self.category, self.provider, self.name)
 
 
-def _missing(test: Condition, facts: Facts) -> list[str]:
+def _missing(fields: tuple[str, ...], facts: Facts) -> tuple[str, ...]:
     # A list fact known only in part (previous offences without the index offence) counts as missing.
-    return sorted(
+    return tuple(
         ASK_FOR.get(name, name)
-        for name in test.fields()
-        if (value := facts.get(name)) is None or (isinstance(value, tuple) and not value[1])
+        for name in fields
+        if (value := facts.get(name)) is None or (value.__class__ is tuple and not value[1])
     )
 
 
@@ -95,40 +119,46 @@ def decide(service: ServiceRules, facts: Facts, person_area: str | None) -> Matc
     """The answer for one service: every failing, undecided or noted criterion is a reason."""
     reasons: list[Reason] = []
     failed = unknown = False
-    area = area_decision(person_area, service.areas) if person_area else None
-    if area is not True:
+    if person_area:
+        area = area_decision(person_area, service.areas)
         if area is False:
             failed = True
-            reasons.append(Reason("area", service.area_message, "failed"))
-        else:
+            reasons.append(service.area_failed)  # type: ignore[arg-type]
+        elif area is None:
             unknown = True
-            missing = ["area"] if not person_area else ["area (town)"]
-            reasons.append(Reason("area", service.area_message, "unknown", None, missing))
-    for rule, test, source in zip(service.rules, service.compiled, service.sources):
-        if rule.kind is RuleKind.NOTE:
-            reasons.append(Reason(rule.criterion, rule.message, "note", source, [], rule.override))
+            reasons.append(service.area_unknown)  # type: ignore[arg-type]
+    else:
+        unknown = True
+        reasons.append(service.area_missing)  # type: ignore[arg-type]
+    for note, test, if_failed, u, fields in service.steps:
+        if note is not None:
+            reasons.append(note)
             continue
         value = test(facts)
         if value is True:
             continue
         if value is False:
             failed = True
-            status = "failed"
-            missing: list[str] = []
+            reasons.append(if_failed)
         else:
             unknown = True
-            status = "unknown"
-            missing = _missing(rule.test, facts)
-        reasons.append(Reason(rule.criterion, rule.message, status, source, missing, rule.override))
+            reasons.append(Reason(u.criterion, u.message, "unknown", u.source, _missing(fields, facts), u.override))
     result = Outcome.INELIGIBLE if failed else Outcome.UNKNOWN if unknown else Outcome.ELIGIBLE
     return Match(service.service_id, service.provider, service.name, service.category, result, reasons)
 
 
-_ORDER = {Outcome.ELIGIBLE: 0, Outcome.UNKNOWN: 1, Outcome.INELIGIBLE: 2}
+def in_display_order(services: Iterable[ServiceRules]) -> list[ServiceRules]:
+    """Services sorted by need, provider and name: the order a rulebook keeps them in."""
+    return sorted(services, key=lambda s: s.order)
 
 
 def match_all(services: Iterable[ServiceRules], facts: Facts, person_area: str | None) -> list[Match]:
-    """Every service's answer, eligible first, then unknown, then ineligible."""
-    matches = [decide(service, facts, person_area) for service in services]
-    matches.sort(key=lambda m: (_ORDER[m.result], m.category, m.provider, m.name))
-    return matches
+    """Every service's answer: eligible first, then unknown, then ineligible, each in the order given."""
+    eligible: list[Match] = []
+    unknown: list[Match] = []
+    ineligible: list[Match] = []
+    buckets = {Outcome.ELIGIBLE: eligible.append, Outcome.UNKNOWN: unknown.append, Outcome.INELIGIBLE: ineligible.append}
+    for service in services:
+        match = decide(service, facts, person_area)
+        buckets[match.result](match)
+    return eligible + unknown + ineligible

@@ -137,7 +137,7 @@ class Rule(BaseModel):
     override: str | None = None  # a printed way round it, e.g. acceptance after consultation
 
 
-Facts = dict[str, Any]
+Facts = dict[str, Any]  # single values are lower-case strings (see facts.facts_of)
 Compiled = Callable[[Facts], bool | None]
 
 
@@ -187,10 +187,10 @@ def _compile_field(test: Condition) -> Compiled:
     assert name is not None
     if test.in_ is not None:
         allowed = frozenset(v.lower() for v in test.in_)
-        return lambda facts: None if (v := facts.get(name)) is None else v.lower() in allowed
+        return lambda facts: None if (v := facts.get(name)) is None else v in allowed
     if test.not_in is not None:
         banned = frozenset(v.lower() for v in test.not_in)
-        return lambda facts: None if (v := facts.get(name)) is None else v.lower() not in banned
+        return lambda facts: None if (v := facts.get(name)) is None else v not in banned
     if test.is_ is not None:
         wanted = test.is_
         return lambda facts: None if (v := facts.get(name)) is None else v is wanted

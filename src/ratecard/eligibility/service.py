@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from ratecard.catalogue.models import Service
 from ratecard.catalogue.schemas import ParsedBrochure, ServiceData, Setting
-from ratecard.eligibility.engine import Match, ServiceRules, match_all
+from ratecard.eligibility.engine import Match, ServiceRules, in_display_order, match_all
 from ratecard.eligibility.facts import facts_of
 from ratecard.eligibility.profile import Profile
 from ratecard.eligibility.rules import Rule
@@ -41,8 +41,8 @@ def _rules_for(setting: str, rules: Iterable[Rule]) -> list[Rule]:
 
 
 def service_rules_from_rows(services: Iterable[Service]) -> list[ServiceRules]:
-    """Compiled rules of stored services (their provider loaded)."""
-    return [
+    """Compiled rules of stored services (their provider loaded), in display order."""
+    return in_display_order(
         ServiceRules(
             service_id=s.id,
             provider=s.provider.code,
@@ -53,7 +53,7 @@ def service_rules_from_rows(services: Iterable[Service]) -> list[ServiceRules]:
             rules=_rules_for(s.setting, (Rule.model_validate(r) for r in s.rules)),
         )
         for s in services
-    ]
+    )
 
 
 def service_rules_from_brochure(parsed: ParsedBrochure) -> list[ServiceRules]:
@@ -71,7 +71,7 @@ def service_rules_from_brochure(parsed: ParsedBrochure) -> list[ServiceRules]:
             rules=_rules_for(s.setting.value, s.rules),
         )
 
-    return [one(s) for s in parsed.services]
+    return in_display_order(one(s) for s in parsed.services)
 
 
 def load_rulebook(*, session: Session) -> list[ServiceRules]:

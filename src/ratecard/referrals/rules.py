@@ -54,7 +54,7 @@ def _eligibility(checks: Checks, *, service: Service, person: Person, referral: 
         area_failed = any(r.criterion == "area" and r.status == "failed" for r in match.reasons)
         if area_failed:
             # No override: the provider does not deliver there.
-            checks.blocks.append(f"The service is not available in {profile.area}. " + rules.area_message)
+            checks.blocks.append(f"The service is not available in {profile.area}. " + rules.area_failed.message)
         elif override:
             checks.warnings.append("Referred although not eligible (" + "; ".join(failed) + f"). Reason: {override}")
         else:
