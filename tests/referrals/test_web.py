@@ -88,3 +88,4 @@ def test_it_shows_the_problems_that_block_a_submission(site):
     created = _post(pp, "/referrals/new", service_id="cln-conflict-resolution", crn=f.crn(), name="Jo", area="Norfolk")
     response = _post(pp, created.headers["location"] + "/submit")
     assert response.status_code == 422 and "not available in Norfolk" in response.text
+    assert "govuk-error-summary" in response.text and "Submit referral" in response.text  # the page, with its actions

@@ -8,6 +8,7 @@ from pydantic import ValidationError
 from starlette.datastructures import FormData
 
 from ratecard.eligibility.profile import Profile
+from ratecard.forms import date_from_parts
 
 LIST_FIELDS = ("requirements", "needs", "index_offences", "previous_offences")
 FLAG_FIELDS = (
@@ -19,17 +20,6 @@ TEXT_FIELDS = (
     "age", "sex", "area", "setting", "sentence", "sentence_months", "rar_days", "ogrs", "risk_level",
     "ovp", "rosh", "sara", "audit", "previous_convictions",
 )
-
-
-def _date(form: FormData, name: str, errors: dict[str, str]) -> str | None:
-    parts = [form.get(f"{name}-{p}", "").strip() for p in ("year", "month", "day")]
-    if not any(parts):
-        return None
-    if not all(p.isdigit() for p in parts):
-        errors[name] = "Enter a real date, for example 27 3 1990"
-        return None
-    year, month, day = parts
-    return f"{int(year):04d}-{int(month):02d}-{int(day):02d}"
 
 
 def _oasys(text: str, errors: dict[str, str]) -> dict[str, int] | None:
@@ -62,7 +52,7 @@ def profile_from_form(form: FormData) -> tuple[Profile | None, dict[str, Any], d
         elif value:
             errors[name] = "Choose yes, no or not known"
     for name in DATE_FIELDS:
-        value = _date(form, name, errors)
+        value = date_from_parts(form, name)
         if value:
             raw[name] = value
     oasys_text = str(form.get("oasys", "")).strip()

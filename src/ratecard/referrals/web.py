@@ -13,7 +13,8 @@ from ratecard.accounts.deps import WebUser
 from ratecard.accounts.service import Role, caseworkers
 from ratecard.catalogue import service as catalogue
 from ratecard.deps import DbSession
-from ratecard.errors import InvalidInput, NotFound
+from ratecard.forms import date_from_parts
+from ratecard.errors import Conflict, InvalidInput, NotFound
 from ratecard.pages import render
 from ratecard.referrals import service
 from ratecard.referrals.schemas import Priority, ReferralIn, RequirementType, TransitionIn
@@ -52,32 +53,25 @@ def new_referral(request: Request, session: DbSession, user: WebUser, service_id
     return _referral_form(request, item, {"service_id": service_id}, {})
 
 
-def _date(form, name: str) -> str | None:  # type: ignore[no-untyped-def]
-    parts = [str(form.get(f"{name}-{p}", "")).strip() for p in ("year", "month", "day")]
-    if not any(parts):
-        return None
-    return "-".join(parts)
-
-
 def _referral_data(form) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     text = lambda name: (str(form.get(name, "")).strip() or None)  # noqa: E731
     data: dict[str, Any] = {
         "person": {
-            "crn": text("crn") or "", "name": text("name") or "", "date_of_birth": _date(form, "date_of_birth"),
+            "crn": text("crn") or "", "name": text("name") or "", "date_of_birth": date_from_parts(form, "date_of_birth"),
             "sex": text("sex"), "area": text("area"),
         },
         "service_id": text("service_id") or "",
         "option_id": text("option_id"),
         "requirement_type": text("requirement_type") or RequirementType.RAR_ACTIVITY.value,
         "team": text("team"),
-        "expected_start": _date(form, "expected_start"),
-        "expected_end": _date(form, "expected_end"),
+        "expected_start": date_from_parts(form, "expected_start"),
+        "expected_end": date_from_parts(form, "expected_end"),
         "risk_notes": text("risk_notes"),
         "support_notes": text("support_notes"),
         "location_notes": text("location_notes"),
         "priority": text("priority") or Priority.ROUTINE.value,
         "prison": text("prison"),
-        "release_date": _date(form, "release_date"),
+        "release_date": date_from_parts(form, "release_date"),
         "msrp_modules": [str(m) for m in form.getlist("msrp_modules") if str(m).strip()],
         "msrp_sessions": text("msrp_sessions"),
     }
@@ -111,16 +105,21 @@ async def create_referral(request: Request, session: DbSession, user: WebUser) -
     return RedirectResponse(f"/referrals/{referral.id}", status_code=303)
 
 
-@router.get("/referrals/{referral_id}", response_class=HTMLResponse)
-def referral_page(request: Request, session: DbSession, user: WebUser, referral_id: int) -> HTMLResponse:
-    """One referral: details, history and the actions this user may take."""
+def _detail(request: Request, session, user, referral_id: int, *, problems: list[str] | None = None,  # type: ignore[no-untyped-def]
+            status_code: int = 200) -> HTMLResponse:
     referral = service.get_referral(session=session, user=user, referral_id=referral_id, channel="web")
     out = service.to_out(session, referral, user)
     workers = caseworkers(session=session, provider_id=referral.provider_id) if Action.ALLOCATE in out.allowed_actions else []
     can_register = Role(user.role) in (Role.HUB, Role.CASEWORKER, Role.ADMIN) and out.status in (
         Status.ACCEPTED, Status.ALLOCATED, Status.IN_PROGRESS) and out.registered_at is None
-    return render(request, "referrals/detail.html", referral=out, caseworkers=workers, can_register=can_register,
-                  title=f"Referral {out.reference}")
+    return render(request, "referrals/detail.html", status_code=status_code, referral=out, caseworkers=workers,
+                  can_register=can_register, problems=problems or [], title=f"Referral {out.reference}")
+
+
+@router.get("/referrals/{referral_id}", response_class=HTMLResponse)
+def referral_page(request: Request, session: DbSession, user: WebUser, referral_id: int) -> HTMLResponse:
+    """One referral: details, history and the actions this user may take."""
+    return _detail(request, session, user, referral_id)
 
 
 @router.post("/referrals/{referral_id}/registration")
@@ -149,5 +148,10 @@ async def change_status(request: Request, session: DbSession, user: WebUser, ref
         )
     except ValidationError as exc:
         raise InvalidInput("; ".join(e["msg"] for e in exc.errors())) from exc
-    service.perform(session=session, user=user, referral_id=referral_id, action=chosen, body=body)
+    try:
+        service.perform(session=session, user=user, referral_id=referral_id, action=chosen, body=body)
+    except (InvalidInput, Conflict) as exc:
+        # Show the referral again with what stops the action, as a GOV.UK error summary.
+        problems = list(exc.details.get("problems", [])) or [str(exc)]
+        return _detail(request, session, user, referral_id, problems=problems, status_code=exc.status_code)
     return RedirectResponse(f"/referrals/{referral_id}", status_code=303)
