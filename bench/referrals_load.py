@@ -6,7 +6,7 @@ accept, allocate, and read both dashboards — until REQUESTS requests or SECOND
 Prints throughput and p50/p95/p99 latency, overall and per endpoint. Target: >= 250 requests/s with
 p99 under 200 ms on a 2-core machine.
 
-    .venv/bin/python bench/referrals_load.py [--clients 16] [--requests 4000] [--seconds 60] [--workers 2]
+    .venv/bin/python bench/referrals_load.py [--clients 16] [--requests 4000] [--seconds 60] [--servers 2]
         [--admin-url postgresql://postgres@127.0.0.1:5432/test]
 """
 
@@ -66,12 +66,12 @@ def prepare(admin_url: str) -> tuple[str, dict[str, str], int]:
     return url, tokens, worker_id
 
 
-def start_server(url: str, port: int, workers: int) -> subprocess.Popen:
-    """uvicorn serving ratecard on 127.0.0.1:port against `url`."""
+def start_server(url: str, port: int) -> subprocess.Popen:
+    """One uvicorn process serving ratecard on 127.0.0.1:port against `url`."""
     env = {**os.environ, "DATABASE_URL": url}
     process = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "ratecard.web_app:create_app", "--factory", "--host", "127.0.0.1",
-         "--port", str(port), "--workers", str(workers), "--no-access-log", "--log-level", "warning"],
+         "--port", str(port), "--no-access-log", "--log-level", "warning"],
         env=env,
     )
     deadline = time.monotonic() + 30
@@ -85,7 +85,7 @@ def start_server(url: str, port: int, workers: int) -> subprocess.Popen:
     raise SystemExit("the server did not start")
 
 
-async def run_load(port: int, tokens: dict[str, str], worker_id: int, clients: int, limit: int, seconds: float):
+async def run_load(ports: list[int], tokens: dict[str, str], worker_id: int, clients: int, limit: int, seconds: float):
     """Drive the mixed load; returns {endpoint: [latencies]} and the elapsed time."""
     latencies: dict[str, list[float]] = defaultdict(list)
     errors: dict[str, int] = defaultdict(int)
@@ -106,6 +106,8 @@ async def run_load(port: int, tokens: dict[str, str], worker_id: int, clients: i
         return response
 
     async def client_loop(number: int) -> None:
+        # Clients spread over the server processes, as a load balancer in front of them would.
+        port = ports[number % len(ports)]
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
             while sent < limit and time.monotonic() < stop_at:
                 body = {
@@ -139,19 +141,20 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--requests", type=int, default=4000)
     parser.add_argument("--seconds", type=float, default=60)
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--servers", type=int, default=2, help="uvicorn processes, one per core")
     parser.add_argument("--admin-url", default=os.environ.get("RATECARD_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test"))
     args = parser.parse_args()
     url, tokens, worker_id = prepare(args.admin_url)
-    port = _free_port()
-    server = start_server(url, port, args.workers)
+    ports = [_free_port() for _ in range(args.servers)]
+    servers = [start_server(url, port) for port in ports]
     try:
-        latencies, errors, elapsed = asyncio.run(run_load(port, tokens, worker_id, args.clients, args.requests, args.seconds))
+        latencies, errors, elapsed = asyncio.run(run_load(ports, tokens, worker_id, args.clients, args.requests, args.seconds))
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        for server in servers:
+            server.terminate()
+            server.wait(timeout=10)
     everything = [v for values in latencies.values() for v in values]
-    print(f"PostgreSQL, uvicorn x{args.workers} workers, {args.clients} concurrent clients on 127.0.0.1, {os.cpu_count()} cores")
+    print(f"PostgreSQL, {args.servers} uvicorn processes, {args.clients} concurrent clients on 127.0.0.1, {os.cpu_count()} cores")
     print(f"requests: {len(everything)} in {elapsed:.1f} s = {len(everything) / elapsed:.0f} requests/s  (target >= 250)")
     print(f"latency: p50 {_pct(everything, .5):.1f} ms, p95 {_pct(everything, .95):.1f} ms, "
           f"p99 {_pct(everything, .99):.1f} ms  (target p99 < 200 ms)")

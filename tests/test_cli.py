@@ -100,3 +100,42 @@ def test_it_refuses_a_malformed_database_url(monkeypatch):
     with pytest.raises(ValidationError, match="DATABASE_URL must start with"):
         get_settings()
     get_settings.cache_clear()
+
+
+def test_it_matches_a_profile_file_with_the_same_answers_as_the_api(loaded, tmp_path):
+    from fastapi.testclient import TestClient
+
+    from ratecard.config import Settings
+    from ratecard.web_app import create_app
+
+    person = {"age": 23, "sex": "male", "area": "Blackpool", "ogrs": 55, "index_offences": ["violence"]}
+    profile = tmp_path / "person.json"
+    profile.write_text(json.dumps(person))
+    result = loaded("match", "--profile", str(profile), "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    cli = json.loads(result.stdout)
+    assert set(cli[0]) == {"service_id", "provider", "name", "category", "result", "reasons"}
+    assert {"criterion", "message", "source", "status", "missing", "override"} <= set(
+        next(r for m in cli for r in m["reasons"])
+    )
+    api = TestClient(create_app(settings=Settings())).post("/api/v1/match", json=person).json()
+    assert cli == api
+
+
+def test_it_refuses_a_bad_profile_file_with_the_field(loaded, tmp_path):
+    profile = tmp_path / "bad.yaml"
+    profile.write_text("age: -3\nogrs: 140\n")
+    result = loaded("match", "--profile", str(profile))
+    assert result.exit_code == 2
+    assert "age" in result.stderr and "ogrs" in result.stderr
+
+
+def test_it_reports_rule_coverage_per_brochure(loaded):
+    rows = json.loads(loaded("catalogue", "rules-report", "--format", "json").stdout)
+    assert {r["file"] for r in rows} == {p.name for p in (NSF, ESSEX)} | {
+        "001_16e8e4cecbd9b0dd.txt", "003_d85e9727d563239b.txt", "004_d2617445de58906a.txt"
+    }
+    assert {r["status"] for r in rows} <= {"full", "partial", "none", "no criteria"}
+    assert sum(r["status"] == "full" for r in rows) > 80
+    table = loaded("catalogue", "rules-report").stdout
+    assert "000_660fad277a9deb43.txt (NSF)" in table

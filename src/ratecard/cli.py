@@ -69,6 +69,7 @@ def _print_report(report: ImportReport) -> None:
         f"{report.created} new, {report.updated} updated, {report.unchanged} unchanged, "
         f"{report.withdrawn} withdrawn",
         highlight=False,
+        soft_wrap=True,
     )
     filled = ", ".join(
         f"{name} {count}/{report.services_found}" for name, count in report.fields_filled.items()
@@ -274,7 +275,8 @@ def catalogue_rules_report(
         out.print(f"[bold]{file}[/]: " + ", ".join(f"{n} {status}" for status, n in counts.items()), highlight=False)
         for row in items:
             if row.status in ("partial", "none"):
-                out.print(f"  {row.status:8} {row.service_id} ({row.encoded}/{row.criteria} criteria lines)", highlight=False)
+                out.print(f"  {row.status:8} {row.service_id} ({row.encoded}/{row.criteria} criteria lines)", highlight=False,
+                          soft_wrap=True)
 
 
 @app.command("match")

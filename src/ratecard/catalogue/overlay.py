@@ -28,6 +28,8 @@ from ratecard.catalogue.parsers.base import BrochureError
 from ratecard.catalogue.schemas import ParsedBrochure, ProviderData, ServiceData
 
 _FIXED = {"key", "source"}
+# libyaml's safe loader when PyYAML has it (several times faster), else the pure-Python one.
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class Removal(BaseModel):
@@ -58,7 +60,7 @@ def load_overlay(path: Path) -> Overlay:
     if not path.exists():
         return Overlay()
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_SafeLoader) or {}
         return Overlay.model_validate(data)
     except (yaml.YAMLError, ValidationError) as exc:
         raise BrochureError(path.name, getattr(getattr(exc, "problem_mark", None), "line", None), str(exc)) from exc

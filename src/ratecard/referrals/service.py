@@ -11,7 +11,8 @@ from typing import Any
 
 from sqlalchemy import Select, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ratecard.accounts.models import User
 from ratecard.accounts.service import Role, log_access
@@ -60,7 +61,9 @@ def visible(query: Select, user: User) -> Select:
 
 
 def _load(session: Session, user: User, referral_id: int) -> Referral:
-    referral = session.scalar(visible(select(Referral).where(Referral.id == referral_id), user))
+    referral = session.scalar(
+        visible(select(Referral).where(Referral.id == referral_id), user).options(joinedload(Referral.person))
+    )
     if referral is None:
         # The same answer whether it does not exist or belongs to someone else: ids reveal nothing.
         raise NotFound(f"No referral {referral_id}.")
@@ -217,7 +220,7 @@ def list_referrals(
         )
     counts = _counts(session, base)
     query = base if status is None else base.where(Referral.status == status.value)
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    total = counts.get(status.value, 0) if status is not None else sum(counts.values())
     rows = session.scalars(
         query.options(selectinload(Referral.person))
         .order_by(Referral.created_at.desc(), Referral.id.desc())
@@ -258,14 +261,18 @@ def _user_names(session: Session, ids: set[int | None]) -> dict[int | None, str]
 
 def to_out(session: Session, referral: Referral, user: User) -> ReferralOut:
     """The full view of a referral for `user`, with the actions they may take now."""
-    service = session.get(Service, referral.service_id)
-    option = session.get(ServiceOption, referral.option_id) if referral.option_id else None
+    service_name, option_name = session.execute(
+        select(Service.name, ServiceOption.name)
+        .select_from(Service)
+        .outerjoin(ServiceOption, ServiceOption.id == referral.option_id)
+        .where(Service.id == referral.service_id)
+    ).one()
     names = _user_names(session, {h.by_user_id for h in referral.history} | {referral.created_by_id, referral.caseworker_id})
     return ReferralOut(
         id=referral.id, reference=referral.reference, status=referral.status,
         person=PersonOut.model_validate(referral.person),
-        service_id=referral.service_id, service_name=service.name if service else referral.service_id,
-        option_id=referral.option_id, option_name=option.name if option else None,
+        service_id=referral.service_id, service_name=service_name,
+        option_id=referral.option_id, option_name=option_name,
         provider=referral.provider_id.upper(), nsi_category=referral.nsi_category, nsi_subtype=referral.nsi_subtype,
         region=referral.region, team=referral.team, referred_by=names.get(referral.created_by_id, "?"),
         requirement_type=referral.requirement_type, referral_date=referral.referral_date,
@@ -325,7 +332,11 @@ def _change(
         )
     )
     session.flush()
-    session.refresh(referral)
+    # The row now holds what the UPDATE wrote; mirror it on the loaded object instead of re-reading it.
+    for key, value in {"status": transition.target.value, "status_changed_at": now, **(values or {})}.items():
+        set_committed_value(referral, key, value)
+    if "history" in referral.__dict__:
+        session.expire(referral, ["history"])
     return referral
 
 
