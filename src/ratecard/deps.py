@@ -8,18 +8,13 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
+from ratecard.db import transaction
+
 
 def session_dependency(request: Request) -> Iterator[Session]:
     """A session for one request: committed when the handler succeeds, rolled back if it raises."""
-    session = request.app.state.sessions()
-    try:
+    with transaction(request.app.state.sessions) as session:
         yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
 
 
 # scope="function": the transaction ends when the handler returns, before the response is sent,

@@ -100,9 +100,12 @@ def test_it_logs_every_read_of_a_referral(world):
     referral_id = _prepare(world, "accept")
     world["client"].get(f"/api/v1/referrals/{referral_id}", headers=world["h"]["hub"])
     world["client"].get(f"/api/v1/referrals/{referral_id}", headers=world["h"]["hub_other"])  # 404: not a read
+    world["client"].get("/api/v1/referrals", headers=world["h"]["hub"])
     with world["sessions"]() as s:
         rows = s.scalars(select(AccessLog).where(AccessLog.referral_id == referral_id)).all()
+        listed = s.scalars(select(AccessLog).where(AccessLog.action.like("list referrals%"))).all()
     assert [(r.user_id, r.channel) for r in rows] == [(world["users"]["hub"].id, "api")]
+    assert [r.user_id for r in listed] == [world["users"]["hub"].id]
 
 
 def test_it_only_lets_practitioners_and_admins_create(world):

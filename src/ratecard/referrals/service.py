@@ -208,7 +208,7 @@ def get_referral(*, session: Session, user: User, referral_id: int, channel: str
 
 def list_referrals(
     *, session: Session, user: User, status: Status | None = None, q: str | None = None, page: int = 1,
-    per_page: int = 20,
+    per_page: int = 20, channel: str = "api",
 ) -> ReferralPage:
     """The user's referrals (their region's, their provider's or allocated to them), newest first."""
     base = visible(select(Referral).join(Person), user)
@@ -229,6 +229,9 @@ def list_referrals(
     ).all()
     names = _service_names(session, {r.service_id for r in rows})
     workers = _user_names(session, {r.caseworker_id for r in rows if r.caseworker_id})
+    if rows:
+        # A list shows names and CRNs too: record that it was read, once per page.
+        log_access(session=session, user=user, action=f"list referrals ({len(rows)})", channel=channel)
     return ReferralPage(
         items=[
             ReferralRow(

@@ -29,14 +29,24 @@ def dashboard(request: Request, session: DbSession, user: WebUser, status: str |
               q: str | None = None, page: int = 1) -> HTMLResponse:
     """My referrals (practitioners) or the hub's inbox, by status, searchable by reference, CRN or name."""
     chosen = Status(status) if status in {s.value for s in Status} else None
-    result = service.list_referrals(session=session, user=user, status=chosen, q=(q or "").strip() or None, page=page)
+    result = service.list_referrals(session=session, user=user, status=chosen, q=(q or "").strip() or None, page=page,
+                                    channel="web")
 
     def link(**changes: Any) -> str:
         params = {k: v for k, v in {"status": status, "q": q, **changes}.items() if v not in (None, "")}
         return "/referrals" + ("?" + urlencode(params) if params else "")
 
     return render(request, "referrals/dashboard.html", user=user, result=result, status=chosen, q=q or "",
-                  statuses=list(Status), link=link, title="Referrals")
+                  statuses=list(Status), tab_names=TAB_NAMES, link=link, title="Referrals")
+
+
+# The hub's words for the statuses its inbox is sorted by.
+TAB_NAMES = {
+    Status.DRAFT: "Drafts", Status.REFERRED: "Submitted", Status.TRANSFERRED: "Incoming",
+    Status.ACCEPTED: "Unallocated", Status.ALLOCATED: "Allocated", Status.IN_PROGRESS: "In progress",
+    Status.COMPLETED: "Completed", Status.ENDED_EARLY: "Ended early", Status.REJECTED: "Rejected",
+    Status.WITHDRAWN: "Withdrawn", Status.CANCELLED: "Cancelled",
+}
 
 
 def _referral_form(request: Request, service_item, raw: dict, errors: dict[str, str], status_code: int = 200) -> HTMLResponse:
