@@ -143,13 +143,16 @@ def catalogue_list(
         rar_usable=rar,
     )
     with transaction(default_sessions()) as session:
-        services = catalogue.export_services(session=session, filters=filters)
+        # Same order as the web list: alias and name matches first.
+        services = catalogue.list_services(session=session, filters=filters, page=1, per_page=10_000).items
     if format == "json":
         typer.echo(json.dumps([s.model_dump(mode="json", include=set(_BRIEF_KEYS)) for s in services], indent=2))
         return
-    table = Table("id", "provider", "name", "category", "kind", "hours", show_lines=False)
+    table = Table("provider", "name", "category", "hours", show_lines=False)
+    # The id is what `show` takes: never cut it short.
+    table.add_column("id", no_wrap=True)
     for s in services:
-        table.add_row(s.id, s.provider, s.name, s.category, s.kind.value, _num(s.total_hours))
+        table.add_row(s.provider, s.name, s.category, _num(s.total_hours), s.id)
     out.print(table)
     err.print(f"{len(services)} services")
 
