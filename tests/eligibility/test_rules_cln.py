@@ -7,20 +7,24 @@ brochure lines the criteria are printed on.
 from __future__ import annotations
 
 import datetime as dt
-import re
-from functools import cache
 
 import pytest
 
-from ratecard.catalogue.importer import read_brochure
-from ratecard.catalogue.schemas import ParsedBrochure
-from ratecard.eligibility.engine import Match, ServiceRules, decide
-from ratecard.eligibility.facts import facts_of
-from ratecard.eligibility.profile import Profile
-from ratecard.eligibility.rules import RuleKind
-from tests.paths import CLN, OVERLAYS
-
-BROCHURE_LINES = CLN.read_text(encoding="utf-8").splitlines()
+from ratecard.eligibility.engine import Match
+from tests.eligibility.rules_support import (
+    copied_runs,
+    decide_for,
+    failed,
+    misplaced_citations,
+    notes,
+    parsed,
+    rule_counts,
+    service_keys,
+    uncited_extra_lines,
+    uncovered_criteria,
+    unknown,
+)
+from tests.paths import CLN
 
 # Criteria printed in prose the parser does not capture as criteria_text, per service key.
 EXTRA_CRITERION_LINES = {
@@ -38,7 +42,7 @@ EXTRA_CRITERION_LINES = {
     "partner-link-worker": {875},
 }
 
-ALL_KEYS = tuple(s.key for s in read_brochure(CLN, overlay_dir=OVERLAYS).services)
+ALL_KEYS = service_keys(CLN)
 WOMEN_ONLY = ("womens-service", "womens-service-vision-project", "womens-community-support-mentoring")
 MEN_ONLY = ("building-better-relationships", "resolve", "domestic-abuse-safer-relationships")
 
@@ -49,81 +53,33 @@ def days(n: int) -> dt.date:
     return TODAY + dt.timedelta(days=n)
 
 
-@cache
-def parsed() -> ParsedBrochure:
-    return read_brochure(CLN, overlay_dir=OVERLAYS)
-
-
-@cache
-def rulebook() -> dict[str, ServiceRules]:
-    from ratecard.eligibility.service import service_rules_from_brochure
-
-    return {r.service_id: r for r in service_rules_from_brochure(parsed())}
-
-
 def check(key: str, **fields: object) -> Match:
     """The decision on Cumbria and Lancashire service `key` for a profile with `fields`."""
-    profile = Profile(as_of=TODAY, **fields)
-    return decide(rulebook()[f"cln-{key}"], facts_of(profile), profile.area)
-
-
-def failed(match: Match) -> set[str]:
-    return {r.criterion for r in match.reasons if r.status == "failed"}
-
-
-def unknown(match: Match) -> set[str]:
-    return {r.criterion for r in match.reasons if r.status == "unknown"}
-
-
-def notes(match: Match) -> set[str]:
-    return {r.criterion for r in match.reasons if r.status == "note"}
+    return decide_for(CLN, f"cln-{key}", as_of=TODAY, **fields)
 
 
 # --- the rules themselves ----------------------------------------------------------------------
 
 
 def test_it_cites_every_criteria_line_of_every_cln_service():
-    uncovered = {}
-    for s in parsed().services:
-        lines = {c.line for c in s.criteria_text}
-        cited = {r.line for r in s.rules}
-        if lines - cited:
-            uncovered[s.key] = sorted(lines - cited)
-    assert uncovered == {}
+    assert uncovered_criteria(CLN) == {}
 
 
 def test_it_cites_only_criterion_lines_inside_the_service():
-    for s in parsed().services:
-        allowed = {c.line for c in s.criteria_text} | EXTRA_CRITERION_LINES.get(s.key, set())
-        first, last = s.source.lines
-        for rule in s.rules:
-            assert rule.line is not None, (s.key, rule.criterion)
-            assert rule.line in allowed, (s.key, rule.criterion, rule.line)
-            assert first <= rule.line <= last, (s.key, rule.line)
-            assert BROCHURE_LINES[rule.line - 1].strip(), (s.key, rule.line)
+    assert misplaced_citations(CLN, EXTRA_CRITERION_LINES) == []
 
 
 def test_it_gives_the_extra_criterion_lines_a_rule():
-    rules = {s.key: {r.line for r in s.rules} for s in parsed().services}
-    for key, lines in EXTRA_CRITERION_LINES.items():
-        assert lines <= rules[key], key
+    assert uncited_extra_lines(CLN, EXTRA_CRITERION_LINES) == {}
 
 
 def test_it_writes_messages_in_its_own_words():
-    copied = []
-    for s in parsed().services:
-        for rule in s.rules:
-            # No run of eight words copied from the printed line.
-            printed = " ".join(re.findall(r"[a-z0-9']+", BROCHURE_LINES[rule.line - 1].lower()))
-            for text in (rule.message, rule.override or ""):
-                words = re.findall(r"[a-z0-9']+", text.lower())
-                runs = (" ".join(words[i : i + 8]) for i in range(len(words) - 7))
-                copied += [(s.key, run) for run in runs if run in printed]
-    assert copied == []
+    # No run of eight words copied from the printed line.
+    assert copied_runs(CLN, words=8) == []
 
 
 def test_it_encodes_the_expected_rules_per_service():
-    counts = {s.key: (sum(r.kind is RuleKind.REQUIREMENT for r in s.rules), len(s.rules)) for s in parsed().services}
+    counts = rule_counts(CLN)
     assert counts == {
         "non-resettlement-prisons-through-the-gate-service": (1, 3),
         "community-payback": (1, 1),
@@ -158,9 +114,9 @@ def test_it_encodes_the_expected_rules_per_service():
 
 def test_it_leaves_the_community_integration_prerequisite_to_the_catalogue():
     # Lines 276, 362 and 413: the assessment comes first, but that is a referral prerequisite.
-    for s in parsed().services:
+    for s in parsed(CLN).services:
         assert not any(r.line in (244, 276, 362, 413) for r in s.rules), s.key
-    accommodation = next(s for s in parsed().services if s.key == "accommodation")
+    accommodation = next(s for s in parsed(CLN).services if s.key == "accommodation")
     assert [p.service_key for p in accommodation.prerequisites] == [
         "community-integration-initial-assessment-and-planning"
     ]
@@ -171,7 +127,7 @@ def test_it_leaves_the_community_integration_prerequisite_to_the_catalogue():
 
 @pytest.mark.parametrize("key", ALL_KEYS)
 def test_it_never_rules_out_an_empty_profile(key):
-    match = decide(rulebook()[f"cln-{key}"], facts_of(Profile()), None)
+    match = decide_for(CLN, f"cln-{key}")
     assert match.result != "ineligible"
     assert not failed(match)
 

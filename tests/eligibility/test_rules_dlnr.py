@@ -7,20 +7,24 @@ are the brochure lines the criteria are printed on.
 from __future__ import annotations
 
 import datetime as dt
-import re
-from functools import cache
 
 import pytest
 
-from ratecard.catalogue.importer import read_brochure
-from ratecard.catalogue.schemas import ParsedBrochure
-from ratecard.eligibility.engine import Match, Reason, ServiceRules, decide
-from ratecard.eligibility.facts import facts_of
-from ratecard.eligibility.profile import Profile
+from ratecard.eligibility.engine import Match, Reason
 from ratecard.eligibility.rules import RuleKind
-from tests.paths import DLNR, OVERLAYS
-
-BROCHURE_LINES = DLNR.read_text(encoding="utf-8").splitlines()
+from tests.eligibility.rules_support import (
+    copied_runs,
+    decide_for,
+    failed,
+    misplaced_citations,
+    parsed,
+    rule_counts,
+    service_keys,
+    uncited_extra_lines,
+    uncovered_criteria,
+    unknown,
+)
+from tests.paths import DLNR
 
 # Criteria printed in prose the parser does not capture as criteria_text, per service key.
 EXTRA_CRITERION_LINES = {
@@ -45,30 +49,9 @@ TODAY = dt.date(2017, 6, 1)
 YOUNG_ADULT_AGES = [(17, "ineligible"), (18, "eligible"), (24, "eligible"), (25, "ineligible")]
 
 
-@cache
-def parsed() -> ParsedBrochure:
-    return read_brochure(DLNR, overlay_dir=OVERLAYS)
-
-
-@cache
-def rulebook() -> dict[str, ServiceRules]:
-    from ratecard.eligibility.service import service_rules_from_brochure
-
-    return {r.service_id: r for r in service_rules_from_brochure(parsed())}
-
-
 def check(key: str, **fields: object) -> Match:
     """The decision on DLNR service `key` for a profile with `fields`."""
-    profile = Profile(as_of=TODAY, **fields)
-    return decide(rulebook()[f"dlnr-{key}"], facts_of(profile), profile.area)
-
-
-def failed(match: Match) -> set[str]:
-    return {r.criterion for r in match.reasons if r.status == "failed"}
-
-
-def unknown(match: Match) -> set[str]:
-    return {r.criterion for r in match.reasons if r.status == "unknown"}
+    return decide_for(DLNR, f"dlnr-{key}", as_of=TODAY, **fields)
 
 
 def failing(match: Match, criterion: str) -> Reason:
@@ -101,50 +84,26 @@ BBR = dict(
 
 
 def test_it_cites_every_criteria_line_of_every_dlnr_service():
-    uncovered = {}
-    for s in parsed().services:
-        lines = {c.line for c in s.criteria_text}
-        cited = {r.line for r in s.rules}
-        if lines - cited:
-            uncovered[s.key] = sorted(lines - cited)
-    assert uncovered == {}
+    assert uncovered_criteria(DLNR) == {}
 
 
 def test_it_cites_only_criterion_lines_of_the_service():
-    for s in parsed().services:
-        criteria = {c.line for c in s.criteria_text}
-        extra = EXTRA_CRITERION_LINES.get(s.key, set())
-        allowed = criteria | extra | SHARED_LINES.get(s.key, set())
-        first, last = s.source.lines
-        for rule in s.rules:
-            assert rule.line is not None, (s.key, rule.criterion)
-            assert rule.line in allowed, (s.key, rule.criterion, rule.line)
-            assert BROCHURE_LINES[rule.line - 1].strip(), (s.key, rule.line)
-            if rule.line in extra:
-                assert first <= rule.line <= last, (s.key, rule.line)
+    # The shared line 359 lies outside the programmes' pages; only the extra lines must lie inside.
+    wrong = misplaced_citations(DLNR, EXTRA_CRITERION_LINES, shared_lines=SHARED_LINES, only_extra_inside=True)
+    assert wrong == []
 
 
 def test_it_gives_the_extra_criterion_lines_a_rule():
-    rules = {s.key: {r.line for r in s.rules} for s in parsed().services}
-    for key, lines in EXTRA_CRITERION_LINES.items():
-        assert lines <= rules[key], key
+    assert uncited_extra_lines(DLNR, EXTRA_CRITERION_LINES) == {}
 
 
 def test_it_writes_messages_in_its_own_words():
     # No run of eight words copied from anywhere in the guide.
-    printed = " " + " ".join(re.findall(r"[a-z0-9']+", " ".join(BROCHURE_LINES).lower())) + " "
-    copied = []
-    for s in parsed().services:
-        for rule in s.rules:
-            for text in (rule.message, rule.override or ""):
-                words = re.findall(r"[a-z0-9']+", text.lower())
-                runs = (" ".join(words[i : i + 8]) for i in range(len(words) - 7))
-                copied += [(s.key, run) for run in runs if f" {run} " in printed]
-    assert copied == []
+    assert copied_runs(DLNR, words=8, whole_brochure=True) == []
 
 
 def test_it_encodes_the_expected_rules_per_service():
-    counts = {s.key: (sum(r.kind is RuleKind.REQUIREMENT for r in s.rules), len(s.rules)) for s in parsed().services}
+    counts = rule_counts(DLNR)
     assert counts == {
         "unpaid-work": (0, 3),
         "accredited-programmes": (0, 1),
@@ -179,7 +138,7 @@ def test_it_encodes_the_expected_rules_per_service():
 def test_it_keeps_the_court_requirements_limits_as_notes():
     # Unpaid work 40-300 hours (322), curfew hours and months (1035), SAC up to 36 hours (1222),
     # foreign travel up to 12 months (1281): they describe the order, not the person.
-    notes = {(s.key, r.line) for s in parsed().services for r in s.rules if r.kind is RuleKind.NOTE}
+    notes = {(s.key, r.line) for s in parsed(DLNR).services for r in s.rules if r.kind is RuleKind.NOTE}
     assert {
         ("unpaid-work", 322), ("curfew", 1035), ("senior-attendance-centre", 1222),
         ("foreign-travel-prohibition", 1281),
@@ -193,9 +152,9 @@ def test_it_keeps_the_court_requirements_limits_as_notes():
 # --- nobody is ruled out on nothing -------------------------------------------------------------
 
 
-@pytest.mark.parametrize("service_id", sorted(s.key for s in read_brochure(DLNR, overlay_dir=OVERLAYS).services))
+@pytest.mark.parametrize("service_id", sorted(service_keys(DLNR)))
 def test_it_never_rules_out_an_empty_profile(service_id):
-    match = decide(rulebook()[f"dlnr-{service_id}"], facts_of(Profile()), None)
+    match = decide_for(DLNR, f"dlnr-{service_id}")
     assert match.result != "ineligible"
     assert not failed(match)
 

@@ -7,20 +7,22 @@ brochure lines the criteria are printed on.
 from __future__ import annotations
 
 import datetime as dt
-import re
-from functools import cache
 
 import pytest
 
-from ratecard.catalogue.importer import read_brochure
-from ratecard.catalogue.schemas import ParsedBrochure
-from ratecard.eligibility.engine import Match, ServiceRules, decide
-from ratecard.eligibility.facts import facts_of
-from ratecard.eligibility.profile import Profile
-from ratecard.eligibility.rules import RuleKind
-from tests.paths import ESSEX, OVERLAYS
-
-BROCHURE_LINES = ESSEX.read_text(encoding="utf-8").splitlines()
+from ratecard.eligibility.engine import Match
+from tests.eligibility.rules_support import (
+    copied_runs,
+    decide_for,
+    failed,
+    misplaced_citations,
+    rule_counts,
+    service_keys,
+    uncited_extra_lines,
+    uncovered_criteria,
+    unknown,
+)
+from tests.paths import ESSEX
 
 # Criteria printed in prose the parser does not capture as criteria_text, per service key.
 EXTRA_CRITERION_LINES = {
@@ -34,30 +36,9 @@ MEN_ONLY = ("building-better-relationships", "resolve")
 TODAY = dt.date(2020, 6, 1)
 
 
-@cache
-def parsed() -> ParsedBrochure:
-    return read_brochure(ESSEX, overlay_dir=OVERLAYS)
-
-
-@cache
-def rulebook() -> dict[str, ServiceRules]:
-    from ratecard.eligibility.service import service_rules_from_brochure
-
-    return {r.service_id: r for r in service_rules_from_brochure(parsed())}
-
-
 def check(key: str, **fields: object) -> Match:
     """The decision on Essex service `key` for a profile with `fields`."""
-    profile = Profile(as_of=TODAY, **fields)
-    return decide(rulebook()[f"esx-{key}"], facts_of(profile), profile.area)
-
-
-def failed(match: Match) -> set[str]:
-    return {r.criterion for r in match.reasons if r.status == "failed"}
-
-
-def unknown(match: Match) -> set[str]:
-    return {r.criterion for r in match.reasons if r.status == "unknown"}
+    return decide_for(ESSEX, f"esx-{key}", as_of=TODAY, **fields)
 
 
 # A man sentenced to a 24-month community order with an accredited programme requirement,
@@ -72,47 +53,24 @@ ORDER = dict(
 
 
 def test_it_cites_every_criteria_line_of_every_essex_service():
-    uncovered = {}
-    for s in parsed().services:
-        lines = {c.line for c in s.criteria_text}
-        cited = {r.line for r in s.rules}
-        if lines - cited:
-            uncovered[s.key] = sorted(lines - cited)
-    assert uncovered == {}
+    assert uncovered_criteria(ESSEX) == {}
 
 
 def test_it_cites_only_criterion_lines_inside_the_service():
-    for s in parsed().services:
-        allowed = {c.line for c in s.criteria_text} | EXTRA_CRITERION_LINES.get(s.key, set())
-        first, last = s.source.lines
-        for rule in s.rules:
-            assert rule.line is not None, (s.key, rule.criterion)
-            assert rule.line in allowed, (s.key, rule.criterion, rule.line)
-            assert first <= rule.line <= last, (s.key, rule.line)
-            assert BROCHURE_LINES[rule.line - 1].strip(), (s.key, rule.line)
+    assert misplaced_citations(ESSEX, EXTRA_CRITERION_LINES) == []
 
 
 def test_it_gives_the_extra_criterion_lines_a_rule():
-    rules = {s.key: {r.line for r in s.rules} for s in parsed().services}
-    for key, lines in EXTRA_CRITERION_LINES.items():
-        assert lines <= rules[key], key
+    assert uncited_extra_lines(ESSEX, EXTRA_CRITERION_LINES) == {}
 
 
 def test_it_writes_messages_in_its_own_words():
-    copied = []
-    for s in parsed().services:
-        for rule in s.rules:
-            # No run of eight words copied from the printed line.
-            printed = " ".join(re.findall(r"[a-z0-9']+", BROCHURE_LINES[rule.line - 1].lower()))
-            for text in (rule.message, rule.override or ""):
-                words = re.findall(r"[a-z0-9']+", text.lower())
-                runs = (" ".join(words[i : i + 8]) for i in range(len(words) - 7))
-                copied += [(s.key, run) for run in runs if run in printed]
-    assert copied == []
+    # No run of eight words copied from the printed line.
+    assert copied_runs(ESSEX, words=8) == []
 
 
 def test_it_encodes_the_expected_rules_per_service():
-    counts = {s.key: (sum(r.kind is RuleKind.REQUIREMENT for r in s.rules), len(s.rules)) for s in parsed().services}
+    counts = rule_counts(ESSEX)
     assert counts == {
         "step-up-to-good-tenancy-course": (0, 0),
         "accommodation-one-to-one-provision": (2, 2),
@@ -147,9 +105,9 @@ def test_it_encodes_the_expected_rules_per_service():
 # --- nobody is ruled out on nothing -------------------------------------------------------------
 
 
-@pytest.mark.parametrize("service_id", sorted(s.key for s in read_brochure(ESSEX, overlay_dir=OVERLAYS).services))
+@pytest.mark.parametrize("service_id", sorted(service_keys(ESSEX)))
 def test_it_never_rules_out_an_empty_profile(service_id):
-    match = decide(rulebook()[f"esx-{service_id}"], facts_of(Profile()), None)
+    match = decide_for(ESSEX, f"esx-{service_id}")
     assert match.result != "ineligible"
     assert not failed(match)
 

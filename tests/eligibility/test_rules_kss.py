@@ -8,20 +8,25 @@ of the brochure (BBR 1241, DID 1242, Resolve 1245, TSP 1248), one table row to a
 from __future__ import annotations
 
 import datetime as dt
-import re
-from functools import cache
 
 import pytest
 
-from ratecard.catalogue.importer import read_brochure
-from ratecard.catalogue.schemas import ParsedBrochure
-from ratecard.eligibility.engine import Match, ServiceRules, decide
-from ratecard.eligibility.facts import facts_of
-from ratecard.eligibility.profile import Profile
-from ratecard.eligibility.rules import RuleKind
-from tests.paths import KSS, OVERLAYS
-
-BROCHURE_LINES = KSS.read_text(encoding="utf-8").splitlines()
+from ratecard.eligibility.engine import Match
+from tests.eligibility.rules_support import (
+    copied_runs,
+    decide_for,
+    failed,
+    misplaced_citations,
+    missing_summaries,
+    notes,
+    parsed,
+    rule_counts,
+    service_keys,
+    uncited_extra_lines,
+    uncovered_criteria,
+    unknown,
+)
+from tests.paths import KSS
 
 # The criteria table's row per accredited programme: printed outside the programme's own pages.
 TABLE_ROWS = {
@@ -61,34 +66,9 @@ BOTH_SEXES = (
 TODAY = dt.date(2019, 3, 1)
 
 
-@cache
-def parsed() -> ParsedBrochure:
-    return read_brochure(KSS, overlay_dir=OVERLAYS)
-
-
-@cache
-def rulebook() -> dict[str, ServiceRules]:
-    from ratecard.eligibility.service import service_rules_from_brochure
-
-    return {r.service_id: r for r in service_rules_from_brochure(parsed())}
-
-
 def check(key: str, **fields: object) -> Match:
     """The decision on KSS service `key` for a profile with `fields` (in Kent unless told)."""
-    profile = Profile(as_of=TODAY, **{"area": "Kent", **fields})
-    return decide(rulebook()[f"kss-{key}"], facts_of(profile), profile.area)
-
-
-def failed(match: Match) -> set[str]:
-    return {r.criterion for r in match.reasons if r.status == "failed"}
-
-
-def unknown(match: Match) -> set[str]:
-    return {r.criterion for r in match.reasons if r.status == "unknown"}
-
-
-def notes(match: Match) -> set[str]:
-    return {r.criterion for r in match.reasons if r.status == "note"}
+    return decide_for(KSS, f"kss-{key}", as_of=TODAY, **{"area": "Kent", **fields})
 
 
 def reason(match: Match, criterion: str):
@@ -118,55 +98,33 @@ BBR = dict(
 
 
 def test_it_cites_every_criteria_line_of_every_kss_service():
-    uncovered = {}
-    for s in parsed().services:
-        lines = {c.line for c in s.criteria_text}
-        cited = {r.line for r in s.rules}
-        if lines - cited:
-            uncovered[s.key] = sorted(lines - cited)
-    assert uncovered == {}
+    assert uncovered_criteria(KSS) == {}
 
 
 def test_it_cites_only_criterion_lines_of_the_service():
-    for s in parsed().services:
-        allowed = {c.line for c in s.criteria_text} | EXTRA_CRITERION_LINES.get(s.key, set())
-        first, last = s.source.lines
-        for rule in s.rules:
-            assert rule.line is not None, (s.key, rule.criterion)
-            assert rule.line in allowed, (s.key, rule.criterion, rule.line)
-            # On the service's own pages, or its row of the criteria table.
-            assert first <= rule.line <= last or rule.line == TABLE_ROWS.get(s.key), (s.key, rule.line)
-            assert BROCHURE_LINES[rule.line - 1].strip(), (s.key, rule.line)
+    # On the service's own pages, or its row of the criteria table.
+    table_rows = {key: {line} for key, line in TABLE_ROWS.items()}
+    assert misplaced_citations(KSS, EXTRA_CRITERION_LINES, outside_pages=table_rows) == []
 
 
 def test_it_reads_the_criteria_table_rows_as_the_programmes_criteria():
-    by_key = {s.key: s for s in parsed().services}
+    by_key = {s.key: s for s in parsed(KSS).services}
     for key, line in TABLE_ROWS.items():
         assert line in {c.line for c in by_key[key].criteria_text}, key
         assert "Exclusion" in " ".join(c.text for c in by_key[key].criteria_text if c.line == line)
 
 
 def test_it_gives_the_extra_criterion_lines_a_rule():
-    rules = {s.key: {r.line for r in s.rules} for s in parsed().services}
-    for key, lines in EXTRA_CRITERION_LINES.items():
-        assert lines <= rules[key], key
+    assert uncited_extra_lines(KSS, EXTRA_CRITERION_LINES) == {}
 
 
 def test_it_writes_messages_in_its_own_words():
-    copied = []
-    for s in parsed().services:
-        for rule in s.rules:
-            # No run of eight words copied from the printed line.
-            printed = " ".join(re.findall(r"[a-z0-9']+", BROCHURE_LINES[rule.line - 1].lower()))
-            for text in (rule.message, rule.override or ""):
-                words = re.findall(r"[a-z0-9']+", text.lower())
-                runs = (" ".join(words[i : i + 8]) for i in range(len(words) - 7))
-                copied += [(s.key, run) for run in runs if run in printed]
-    assert copied == []
+    # No run of eight words copied from the printed line.
+    assert copied_runs(KSS, words=8) == []
 
 
 def test_it_encodes_the_expected_rules_per_service():
-    counts = {s.key: (sum(r.kind is RuleKind.REQUIREMENT for r in s.rules), len(s.rules)) for s in parsed().services}
+    counts = rule_counts(KSS)
     assert counts == {
         "resolve": (9, 12),
         "drink-impaired-drivers": (6, 9),
@@ -215,16 +173,15 @@ def test_it_encodes_the_expected_rules_per_service():
 
 
 def test_it_keeps_the_summaries_beside_the_rules():
-    for s in parsed().services:
-        assert s.summary, s.key
+    assert missing_summaries(KSS) == []
 
 
 # --- nobody is ruled out on nothing -------------------------------------------------------------
 
 
-@pytest.mark.parametrize("key", sorted(s.key for s in read_brochure(KSS, overlay_dir=OVERLAYS).services))
+@pytest.mark.parametrize("key", sorted(service_keys(KSS)))
 def test_it_never_rules_out_an_empty_profile(key):
-    match = decide(rulebook()[f"kss-{key}"], facts_of(Profile()), None)
+    match = decide_for(KSS, f"kss-{key}")
     assert match.result != "ineligible"
     assert not failed(match)
 

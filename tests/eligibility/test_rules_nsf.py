@@ -7,20 +7,25 @@ brochure lines the criteria are printed on.
 from __future__ import annotations
 
 import datetime as dt
-import re
-from functools import cache
 
 import pytest
 
-from ratecard.catalogue.importer import read_brochure
-from ratecard.catalogue.schemas import ParsedBrochure
-from ratecard.eligibility.engine import Match, Outcome, ServiceRules, decide
-from ratecard.eligibility.facts import facts_of
-from ratecard.eligibility.profile import Profile
-from ratecard.eligibility.rules import RuleKind
-from tests.paths import NSF, OVERLAYS
-
-BROCHURE_LINES = NSF.read_text(encoding="utf-8").splitlines()
+from ratecard.eligibility.engine import Match, Outcome
+from tests.eligibility.rules_support import (
+    copied_runs,
+    decide_for,
+    failed,
+    misplaced_citations,
+    missing_summaries,
+    parsed,
+    rule_counts,
+    service_keys,
+    uncited_extra_lines,
+    uncovered_criteria,
+    unknown,
+)
+from tests.eligibility.rules_support import noted_lines as notes
+from tests.paths import NSF
 
 # Criteria printed in prose the parser does not capture as criteria_text, per service key.
 EXTRA_CRITERION_LINES = {
@@ -43,34 +48,9 @@ MEN_ONLY = (
 TODAY = dt.date(2019, 6, 1)
 
 
-@cache
-def parsed() -> ParsedBrochure:
-    return read_brochure(NSF, overlay_dir=OVERLAYS)
-
-
-@cache
-def rulebook() -> dict[str, ServiceRules]:
-    from ratecard.eligibility.service import service_rules_from_brochure
-
-    return {r.service_id: r for r in service_rules_from_brochure(parsed())}
-
-
 def check(key: str, **fields: object) -> Match:
     """The decision on NSF service `key` for a profile with `fields`."""
-    profile = Profile(as_of=TODAY, **fields)
-    return decide(rulebook()[f"nsf-{key}"], facts_of(profile), profile.area)
-
-
-def failed(match: Match) -> set[str]:
-    return {r.criterion for r in match.reasons if r.status == "failed"}
-
-
-def unknown(match: Match) -> set[str]:
-    return {r.criterion for r in match.reasons if r.status == "unknown"}
-
-
-def notes(match: Match) -> list[tuple[str, int]]:
-    return [(r.criterion, r.source.line) for r in match.reasons if r.status == "note"]
+    return decide_for(NSF, f"nsf-{key}", as_of=TODAY, **fields)
 
 
 def weeks(n: float) -> dt.date:
@@ -89,54 +69,30 @@ CLEAN = dict(
 
 
 def test_it_cites_every_criteria_line_of_every_nsf_service():
-    uncovered = {}
-    for s in parsed().services:
-        lines = {c.line for c in s.criteria_text}
-        cited = {r.line for r in s.rules}
-        if lines - cited:
-            uncovered[s.key] = sorted(lines - cited)
-    assert uncovered == {}
+    assert uncovered_criteria(NSF) == {}
 
 
 def test_it_cites_only_criterion_lines_inside_the_service():
-    for s in parsed().services:
-        allowed = {c.line for c in s.criteria_text} | EXTRA_CRITERION_LINES.get(s.key, set())
-        first, last = s.source.lines
-        for rule in s.rules:
-            assert rule.line is not None, (s.key, rule.criterion)
-            assert rule.line in allowed, (s.key, rule.criterion, rule.line)
-            assert first <= rule.line <= last, (s.key, rule.line)
-            assert BROCHURE_LINES[rule.line - 1].strip(), (s.key, rule.line)
+    assert misplaced_citations(NSF, EXTRA_CRITERION_LINES) == []
 
 
 def test_it_gives_the_extra_criterion_lines_a_rule():
-    rules = {s.key: {r.line for r in s.rules} for s in parsed().services}
-    for key, lines in EXTRA_CRITERION_LINES.items():
-        assert lines <= rules[key], key
+    assert uncited_extra_lines(NSF, EXTRA_CRITERION_LINES) == {}
 
 
 def test_it_writes_messages_in_its_own_words():
-    copied = []
-    for s in parsed().services:
-        for rule in s.rules:
-            # No run of eight words copied from the printed line.
-            printed = " ".join(re.findall(r"[a-z0-9']+", BROCHURE_LINES[rule.line - 1].lower()))
-            for text in (rule.message, rule.override or ""):
-                words = re.findall(r"[a-z0-9']+", text.lower())
-                runs = (" ".join(words[i : i + 8]) for i in range(len(words) - 7))
-                copied += [(s.key, run) for run in runs if run in printed]
-    assert copied == []
+    # No run of eight words copied from the printed line.
+    assert copied_runs(NSF, words=8) == []
 
 
 def test_it_keeps_the_overlay_summaries_alongside_the_rules():
-    for s in parsed().services:
-        assert s.summary, s.key
-    amp = next(s for s in parsed().services if s.key == "alcohol-management-programme")
+    assert missing_summaries(NSF) == []
+    amp = next(s for s in parsed(NSF).services if s.key == "alcohol-management-programme")
     assert amp.delivery == "group"
 
 
 def test_it_encodes_the_expected_rules_per_service():
-    counts = {s.key: (sum(r.kind is RuleKind.REQUIREMENT for r in s.rules), len(s.rules)) for s in parsed().services}
+    counts = rule_counts(NSF)
     assert counts == {
         "non-resettlement-prisons-through-the-gate-service": (1, 3),
         "community-payback": (1, 1),
@@ -170,9 +126,9 @@ def test_it_encodes_the_expected_rules_per_service():
 # --- nobody is ruled out on nothing -------------------------------------------------------------
 
 
-@pytest.mark.parametrize("key", sorted(s.key for s in read_brochure(NSF, overlay_dir=OVERLAYS).services))
+@pytest.mark.parametrize("key", sorted(service_keys(NSF)))
 def test_it_never_rules_out_an_empty_profile(key):
-    match = decide(rulebook()[f"nsf-{key}"], facts_of(Profile()), None)
+    match = decide_for(NSF, f"nsf-{key}")
     assert match.result != "ineligible"
     assert not failed(match)
 
@@ -180,7 +136,7 @@ def test_it_never_rules_out_an_empty_profile(key):
 # --- area ------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("key", sorted(s.key for s in read_brochure(NSF, overlay_dir=OVERLAYS).services))
+@pytest.mark.parametrize("key", sorted(service_keys(NSF)))
 def test_it_rules_out_people_outside_norfolk_and_suffolk_by_area_alone(key):
     for area in ("Norfolk", "Suffolk", "Ipswich", "Great Yarmouth"):
         assert "area" not in failed(check(key, area=area)) | unknown(check(key, area=area))
