@@ -1,10 +1,15 @@
-"""Tools every brochure parser shares: numbered lines, sections, durations, NSI sub types."""
+"""Tools every brochure parser shares: numbered lines, sections, clean text, sentences, durations, NSI sub types."""
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Iterator
+
+from ratecard.catalogue.schemas import Delivery
 
 
 class BrochureError(Exception):
@@ -16,6 +21,20 @@ class BrochureError(Exception):
         self.message = message
         where = f"{file}:{line}" if line else file
         super().__init__(f"{where}: {message}")
+
+
+@contextmanager
+def only_brochure_errors(
+    file: str, message: Callable[[Exception], str], catch: tuple[type[Exception], ...] = (Exception,)
+) -> Iterator[None]:
+    """Re-raise a `catch` exception from the block as a BrochureError for `file` worded by `message`."""
+    # bad text must surface as a BrochureError naming the file, never as a crash of the import
+    try:
+        yield
+    except BrochureError:
+        raise
+    except catch as exc:
+        raise BrochureError(file, None, message(exc)) from exc
 
 
 @dataclass(frozen=True)
@@ -55,12 +74,17 @@ class Document:
                 return number
         return None
 
-    def sections(self, heading: str | re.Pattern[str], start: int = 1, end: int | None = None) -> list[Section]:
-        """Split start..end at lines matching `heading`; group 1 of the pattern (or the line) is the title."""
+    def sections(
+        self, heading: str | re.Pattern[str], start: int = 1, end: int | None = None, *, prefix: str = ""
+    ) -> list[Section]:
+        """Split start..end at lines that start with `prefix` and match `heading`; group 1 (or the line) titles."""
         regex = re.compile(heading) if isinstance(heading, str) else heading
         end = len(self.lines) if end is None else end
         found: list[tuple[int, str]] = []
         for number, text in self.numbered(start, end):
+            # a cheap prefix test first: most lines of a long section are not headings
+            if not text.startswith(prefix):
+                continue
             match = regex.search(text)
             if match:
                 title = match.group(1) if match.groups() else text
@@ -75,9 +99,80 @@ class Document:
         """Lines start..end joined with newlines."""
         return "\n".join(self.lines[start - 1 : end])
 
+    def last_text_line(self, start: int = 1, end: int | None = None) -> int | None:
+        """The number of the last non-blank line in start..end, or None."""
+        end = len(self.lines) if end is None else end
+        for number in range(end, start - 1, -1):
+            if self.lines[number - 1].strip():
+                return number
+        return None
+
+    def last_line_read(self) -> tuple[int, str]:
+        """The last non-blank line's number and its first 60 characters cleaned: where a truncated text stops."""
+        number = self.last_text_line()
+        if number is None:
+            return 1, ""
+        return number, clean(self.line(number))[:60]
+
     def error(self, line: int | None, message: str) -> BrochureError:
         """A BrochureError for this file."""
         return BrochureError(self.file, line, message)
+
+
+@dataclass
+class Joined:
+    """Numbered pieces of text joined into one string, remembering the line each piece starts on."""
+
+    text: str
+    starts: list[int]  # offset of each piece in text, ascending
+    lines: list[int]  # the line number of each piece
+
+    @classmethod
+    def of(cls, pieces: Iterable[tuple[int, str]], separator: str = " ") -> Joined:
+        """Join (line number, text) pieces with `separator`."""
+        texts: list[str] = []
+        starts: list[int] = []
+        lines: list[int] = []
+        position = 0
+        for line, text in pieces:
+            starts.append(position)
+            lines.append(line)
+            texts.append(text)
+            position += len(text) + len(separator)
+        return cls(separator.join(texts), starts, lines)
+
+    def line_at(self, offset: int) -> int:
+        """The line of the piece that holds character `offset` of the text."""
+        if not self.lines:
+            return 1
+        return self.lines[max(bisect_right(self.starts, offset) - 1, 0)]
+
+    def sentences(
+        self, breaks: re.Pattern[str], skip: Callable[[re.Match[str]], bool] | None = None
+    ) -> list[tuple[str, int]]:
+        """The text's sentences (see split_sentences), each with the line it starts on."""
+        return [(sentence, self.line_at(offset)) for offset, sentence in split_sentences(self.text, breaks, skip)]
+
+
+def split_sentences(
+    text: str, breaks: re.Pattern[str], skip: Callable[[re.Match[str]], bool] | None = None
+) -> list[tuple[int, str]]:
+    """(start offset, sentence): the stripped, non-blank stretches of `text` between the `breaks` not skipped."""
+    spans: list[tuple[int, int]] = []
+    position = 0
+    for match in breaks.finditer(text):
+        if skip is not None and skip(match):
+            continue
+        spans.append((position, match.start()))
+        position = match.end()
+    spans.append((position, len(text)))
+    found: list[tuple[int, str]] = []
+    for start, end in spans:
+        piece = text[start:end]
+        sentence = piece.strip()
+        if sentence:
+            found.append((start + len(piece) - len(piece.lstrip()), sentence))
+    return found
 
 
 _MARKUP = re.compile(r"\*\*|__|</?b>|</?strong>|</?em>|</?i>")
@@ -87,14 +182,56 @@ _SPACE = re.compile(r"\s+")
 
 def clean(text: str) -> str:
     """Text without markdown/HTML emphasis or links, single-spaced, trimmed (trailing full stop kept)."""
-    text = _LINK.sub(r"\1", text)
-    text = _MARKUP.sub("", text)
-    return _SPACE.sub(" ", text).strip()
+    # Parsers clean nearly every line and few lines hold markup or odd spacing, so those skip the regexes. Every
+    # whitespace character but ' ' is unprintable: a printable text without '  ' needs no re-spacing.
+    if "*" in text or "_" in text or "<" in text or "[" in text:
+        text = _LINK.sub(r"\1", text)
+        text = _MARKUP.sub("", text)
+        return _SPACE.sub(" ", text).strip()
+    text = text.strip()
+    if "  " in text or not text.isprintable():
+        return " ".join(text.split())
+    return text
 
 
 def clean_value(text: str) -> str:
     """A printed value (NSI category, sub type) without markup, edge spaces or a trailing full stop/semicolon."""
     return clean(text).rstrip(" .;:,").strip()
+
+
+_LIST_SEPARATOR = re.compile(r",\s*|\s+and\s+")
+
+
+def split_list(text: str) -> list[str]:
+    """'Kent, Surrey and Sussex' -> ['Kent', 'Surrey', 'Sussex']."""
+    return [part.strip() for part in _LIST_SEPARATOR.split(text) if part.strip()]
+
+
+PUNCTUATION_TO_SPACE = str.maketrans(
+    dict.fromkeys("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~\u2013\u2014\u2018\u2019\u201c\u201d", " ")
+)
+
+
+def padded_words(text: str, table: dict[int, str] = PUNCTUATION_TO_SPACE) -> str:
+    """The words of `text`, punctuation (per `table`) read as space, single-spaced and padded: ' one to one '."""
+    # padded, a phrase is found as whole words by a plain `in`, far quicker than a regex of word boundaries
+    return " " + " ".join(text.translate(table).split()) + " "
+
+
+def repeated(values: Iterable[str]) -> list[str]:
+    """The values that occur more than once, sorted."""
+    return sorted(value for value, count in Counter(values).items() if count > 1)
+
+
+def delivery_of(group: bool, one_to_one: bool) -> Delivery | None:
+    """How a service is delivered, from whether its text speaks of group and of one-to-one work (None: neither)."""
+    if group and one_to_one:
+        return Delivery.BOTH
+    if group:
+        return Delivery.GROUP
+    if one_to_one:
+        return Delivery.ONE_TO_ONE
+    return None
 
 
 def slugify(text: str) -> str:
@@ -118,7 +255,10 @@ _NUMBER_WORDS = {
     "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
     "fifteen": 15, "sixteen": 16, "eighteen": 18, "twenty": 20, "thirty": 30,
 }
-_NUM = r"(\d+(?:\.\d+)?|" + "|".join(_NUMBER_WORDS) + r")"
+# regex alternations made from the table, so that number() can read whatever they match
+NUMBER_WORDS = "|".join(_NUMBER_WORDS)
+NUMBER = r"\d+(?:\.\d+)?|" + NUMBER_WORDS
+_NUM = f"({NUMBER})"
 
 
 def number(text: str) -> float:
@@ -127,7 +267,8 @@ def number(text: str) -> float:
     return float(_NUMBER_WORDS[text]) if text in _NUMBER_WORDS else float(text)
 
 
-def _whole(value: float) -> int | float:
+def whole(value: float) -> int | float:
+    """12.0 -> 12; 2.5 stays 2.5."""
     return int(value) if value == int(value) else value
 
 
@@ -151,14 +292,14 @@ def parse_duration(text: str) -> Duration:
         return Duration(
             sessions=int(count),
             session_minutes=int(minutes),
-            total_hours=_whole(count * minutes / 60),
+            total_hours=whole(count * minutes / 60),
             up_to=up_to,
         )
     sessions = re.search(_NUM + r"\s*(?:[a-z-]+\s+){0,2}?sessions?", flat)
     hours = re.search(_NUM + r"\s*(hours?|hrs?)\b", flat)
     return Duration(
         sessions=int(number(sessions.group(1))) if sessions else None,
-        total_hours=_whole(number(hours.group(1))) if hours else None,
+        total_hours=whole(number(hours.group(1))) if hours else None,
         up_to=up_to,
     )
 

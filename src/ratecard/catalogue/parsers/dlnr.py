@@ -38,7 +38,19 @@ from functools import cached_property, lru_cache
 
 from pydantic import ValidationError
 
-from ratecard.catalogue.parsers.base import BrochureError, Document, clean, number, slugify
+from ratecard.catalogue.parsers.base import (
+    NUMBER,
+    Document,
+    Joined,
+    clean,
+    delivery_of,
+    number,
+    only_brochure_errors,
+    repeated,
+    slugify,
+    split_list,
+    whole,
+)
 from ratecard.catalogue.schemas import (
     Criterion,
     Delivery,
@@ -156,10 +168,7 @@ _HIGHLIGHT_LEAD = re.compile(r"focus|include|cover|workshops|aims? of", re.IGNOR
 _LABELLED = re.compile(r"^([A-Z][A-Za-z ,&]{2,40}):\s+\S")
 
 # durations
-_NUMW = (
-    r"(?:\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen"
-    r"|fifteen|sixteen|eighteen|twenty|thirty)"
-)
+_NUMW = f"(?:{NUMBER})"
 _DURATION = re.compile(
     rf"\b{_NUMW}(?:\s*(?:-|to)\s*{_NUMW})?\s*\+?\s*[- ]?(?:[a-z-]+\s+){{0,4}}?"
     r"(?:sessions?|hours?|days?|weeks?|months?|modules?)\b"
@@ -281,12 +290,10 @@ def detect(text: str) -> bool:
 def parse(text: str, *, file: str) -> ParsedBrochure:
     """Read the guide into provider facts and one service per requirement, programme and RAR activity."""
     doc = Document(text, file=file)
-    try:
+    with only_brochure_errors(
+        file, lambda exc: f"could not read the guide: {exc}", (ValidationError, ValueError, IndexError, KeyError)
+    ):
         return _parse(doc)
-    except BrochureError:
-        raise
-    except (ValidationError, ValueError, IndexError, KeyError) as exc:  # pragma: no cover - defensive
-        raise doc.error(None, f"could not read the guide: {exc}") from exc
 
 
 def _parse(doc: Document) -> ParsedBrochure:
@@ -300,7 +307,7 @@ def _parse(doc: Document) -> ParsedBrochure:
     contents, first_marker = _contents(doc)
     sections = _sections(doc, contents, first_marker, warnings)
     cover = _back_cover(doc, sections[-1])
-    sections[-1].end = _last_text_line(doc, sections[-1].start, cover - 1)
+    sections[-1].end = doc.last_text_line(sections[-1].start, cover - 1) or sections[-1].start
     provider = _provider(doc, provider_facts, cover, warnings)
     ctx = _Context(doc=doc, areas=provider.areas, contents=contents, warnings=warnings)
     ctx.only = [(clean(doc.line(n)[: m.start()]).lower(), m.group(1).capitalize())
@@ -309,18 +316,6 @@ def _parse(doc: Document) -> ParsedBrochure:
     services = _services(ctx, sections)
     _check_requirement_count(ctx, sections, services)
     return ParsedBrochure(parser=NAME, provider=provider, services=services, warnings=warnings)
-
-
-def _last_text_line(doc: Document, start: int, end: int) -> int:
-    for number_ in range(end, start - 1, -1):
-        if doc.line(number_).strip():
-            return number_
-    return start
-
-
-def _last_line_read(doc: Document) -> tuple[int, str]:
-    last = _last_text_line(doc, 1, len(doc))
-    return last, clean(doc.line(last))[:60]
 
 
 def _provider_head(doc: Document, title_line: int) -> dict:
@@ -334,7 +329,7 @@ def _provider_head(doc: Document, title_line: int) -> dict:
         valid_from = dt.date(int(match.group(2)), _MONTHS.index(match.group(1)) + 1, 1)
     company_line = doc.find(_COMPANY, 1, min(len(doc), 120))
     if company_line is None:
-        last, text = _last_line_read(doc)
+        last, text = doc.last_line_read()
         raise doc.error(
             last,
             "the introduction naming the Community Rehabilitation Company ('... Community Rehabilitation Company "
@@ -343,7 +338,7 @@ def _provider_head(doc: Document, title_line: int) -> dict:
     match = _COMPANY.search(doc.line(company_line))
     assert match
     places = match.group(1)
-    areas = [part.strip() for part in re.split(r",\s*|\s+and\s+", places) if part.strip()]
+    areas = split_list(places)
     intro = doc.text(title_line, company_line)
     return {
         "code": match.group(3),
@@ -372,11 +367,11 @@ def _contents(doc: Document) -> tuple[dict[str, str], int]:
     """The numbered entries of the contents lists, and the first line of the body."""
     start = doc.find(_CONTENTS)
     if start is None:
-        last, text = _last_line_read(doc)
+        last, text = doc.last_line_read()
         raise doc.error(last, f"truncated or not this layout: no 'Section contents' list (text ends at line {last}: {text!r})")
     first_marker = doc.find(_MARKER, start)
     if first_marker is None:
-        last, text = _last_line_read(doc)
+        last, text = doc.last_line_read()
         raise doc.error(
             last, f"truncated: no numbered section follows the contents list (the text stops at line {last}: {text!r})"
         )
@@ -430,7 +425,7 @@ def _sections(doc: Document, contents: dict[str, str], first_marker: int, warnin
         last_found = max((section for section in sections), key=lambda s: s.start, default=None)
         later = [code for code in missing if last_found is None or _sort_key(code) > _sort_key(last_found.number)]
         listed = ", ".join(f"{code} {contents[code]}" for code in missing)
-        last, text = _last_line_read(doc)
+        last, text = doc.last_line_read()
         if later and len(later) == len(missing):
             where = f" inside section {last_found.number} {last_found.title}" if last_found else ""
             raise doc.error(
@@ -464,7 +459,7 @@ def _back_cover(doc: Document, last: _Section) -> int:
     feedback = doc.find(_FEEDBACK, last.start)
     cover = doc.find(_BACK_COVER, last.start)
     if feedback is None and cover is None:
-        line, text = _last_line_read(doc)
+        line, text = doc.last_line_read()
         raise doc.error(
             line,
             f"truncated: the text stops at line {line} ({text!r}) inside section {last.number} {last.title}; "
@@ -520,7 +515,7 @@ def _items(doc: Document, section: _Section) -> list[_Item]:
         if not stripped:
             blank = True
             continue
-        text = _clean(stripped)
+        text = clean(stripped)
         if "\t" in raw:
             cells = [clean(cell) for cell in raw.split("\t") if cell.strip()]
             if last is not None and last.kind == "table" and not blank:
@@ -569,14 +564,6 @@ def _items(doc: Document, section: _Section) -> list[_Item]:
     return items
 
 
-_NEEDS_CLEANING = re.compile(r"[*_<\[\t]|\s\s")
-
-
-def _clean(text: str) -> str:
-    """base.clean, skipped for the many lines that have nothing to clean."""
-    return clean(text) if _NEEDS_CLEANING.search(text) else text.strip()
-
-
 def _is_title(text: str) -> bool:
     return (len(text.split()) <= 6 and text[:1].isupper() and not re.search(r"[.:;,?!]$|\+", text)
             and not re.search(r"\d", text))
@@ -590,24 +577,13 @@ class _Sentence:
 
 def _sentences(item: _Item) -> list[_Sentence]:
     """The item's sentences with the line each starts on; a bracketed example stays with its sentence."""
-    joined, offsets = "", []
-    for line, text in item.parts:
-        if joined:
-            joined += " "
-        offsets.append((len(joined), line))
-        joined += text
+    joined = Joined.of(item.parts)
     pieces: list[_Sentence] = []
-    position = 0
-    for match in list(_SENTENCE_BREAK.finditer(joined)) + [None]:
-        end = match.start() if match else len(joined)
-        piece = joined[position:end].strip()
-        if piece:
-            line = max(line for offset, line in offsets if offset <= position)
-            if pieces and piece.startswith("("):
-                pieces[-1].text += " " + piece
-            else:
-                pieces.append(_Sentence(piece, line))
-        position = match.end() if match else len(joined)
+    for text, line in joined.sentences(_SENTENCE_BREAK):
+        if pieces and text.startswith("("):
+            pieces[-1].text += " " + text
+        else:
+            pieces.append(_Sentence(text, line))
     return pieces
 
 
@@ -655,8 +631,7 @@ def _services(ctx: _Context, sections: list[_Section]) -> list[ServiceData]:
                 "read as a separate RAR support service"
             )
             services.append(service)
-    keys = [service.key for service in services]
-    duplicates = sorted({key for key in keys if keys.count(key) > 1})
+    duplicates = repeated(service.key for service in services)
     if duplicates:
         raise ctx.doc.error(None, f"two services would share the key(s) {', '.join(duplicates)}")
     return services
@@ -812,7 +787,7 @@ def _service(
             criteria_text=criteria,
             sessions=sessions,
             session_minutes=minutes,
-            total_hours=_whole(total) if total is not None else None,
+            total_hours=whole(total) if total is not None else None,
             rar_days=rar_days,
             duration_text=duration_text,
             options=options,
@@ -847,10 +822,6 @@ def _duration_phrase(text: str) -> str | None:
 
 def _is_limit(text: str) -> bool:
     return _LIMIT.search(text.lower()) is not None
-
-
-def _whole(value: float) -> float:
-    return float(int(value)) if value == int(value) else value
 
 
 def _criteria(items: list[_Item]) -> tuple[list[Criterion], set[int]]:
@@ -1080,14 +1051,7 @@ def _delivery(text: str) -> Delivery | None:
     text = text.lower()
     if _FLEXIBLE.search(text):
         return Delivery.BOTH
-    group, one = bool(_GROUP.search(text)), bool(_ONE_TO_ONE.search(text))
-    if group and one:
-        return Delivery.BOTH
-    if group:
-        return Delivery.GROUP
-    if one:
-        return Delivery.ONE_TO_ONE
-    return None
+    return delivery_of(bool(_GROUP.search(text)), bool(_ONE_TO_ONE.search(text)))
 
 
 def _session_sum_notes(items: list[_Item], sessions: int | None) -> list[str]:

@@ -24,7 +24,20 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ratecard.catalogue.parsers.base import BrochureError, Document, clean, clean_value, number, slugify
+from ratecard.catalogue.parsers.base import (
+    NUMBER_WORDS,
+    BrochureError,
+    Document,
+    clean,
+    clean_value,
+    delivery_of,
+    number,
+    only_brochure_errors,
+    repeated,
+    slugify,
+    split_list,
+    split_sentences,
+)
 from ratecard.catalogue.schemas import (
     Criterion,
     Delivery,
@@ -88,10 +101,7 @@ _CRITERION = re.compile(
 )
 _DURATION_SENTENCE = re.compile(r"\blasting\s+\S+\s+(?:weeks?|months?)\b|\bset in hours\b", re.IGNORECASE)
 
-_NUMBER_WORD = (
-    r"(\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen"
-    r"|sixteen|eighteen|twenty|thirty)"
-)
+_NUMBER_WORD = r"(\d+|" + NUMBER_WORDS + ")"  # whole numbers only, as this layout always read them
 _SESSION_COURSE = re.compile(r"\b" + _NUMBER_WORD + r"[ -]sessions?(?: (?:course|programme|module))?\b", re.I)
 _SESSIONS = re.compile(r"\b" + _NUMBER_WORD + r"\s+(?:[a-z-]+\s+){0,4}?sessions?\b", re.IGNORECASE)
 _SESSION_RANGE = re.compile(r"\bbetween (\d+) and (\d+)\s+(?:[a-z-]+\s+){0,3}?sessions?\b", re.IGNORECASE)
@@ -193,43 +203,37 @@ def detect(text: str) -> bool:
 
 def parse(text: str, *, file: str) -> ParsedBrochure:
     """Read the guide into provider facts and one ServiceData per service."""
-    try:
+    with only_brochure_errors(file, lambda exc: f"cannot read this Essex guide: {type(exc).__name__}: {exc}"):
         return _parse(text, file=file)
-    except BrochureError:
-        raise
-    except Exception as exc:  # a safety net: bad text must only ever raise BrochureError
-        raise BrochureError(file, None, f"cannot read this Essex guide: {type(exc).__name__}: {exc}") from exc
 
 
 def _parse(text: str, *, file: str) -> ParsedBrochure:
     doc = Document(text, file=file)
     if not detect(text):
         raise doc.error(None, "not an Essex CRC 'Guide to Interventions: Information for Sentencers'")
-    last_line = _last_text_line(doc)
     warnings: list[str] = []
 
     contents_line = doc.find(_CONTENTS)
     if contents_line is None:
-        raise doc.error(last_line, "no 'About this guide' contents list: not a usable Essex guide")
+        raise doc.error(doc.last_text_line(), "no 'About this guide' contents list: not a usable Essex guide")
     contents = _read_contents(doc, contents_line)
     rar_line = _find_heading(doc, contents.rar_heading, contents.end + 1)
     if rar_line is None:
-        raise _truncated(doc, last_line, f"the RAR introduction '{contents.rar_heading}' is missing")
+        raise _truncated(doc, f"the RAR introduction '{contents.rar_heading}' is missing")
 
     sidebars = _sidebars(doc, rar_line)
     footer = _footer(doc, rar_line)
-    sections = _sections(doc, rar_line, footer[0] if footer else None, sidebars, last_line)
+    sections = _sections(doc, rar_line, footer[0] if footer else None, sidebars)
     if not sections:
         what = "no service sections (a title followed by 'About') after the RAR introduction"
         if footer is None:
-            raise _truncated(doc, last_line, what)
+            raise _truncated(doc, what)
         raise doc.error(rar_line, f"{what}: not a usable Essex guide")
 
-    _match_contents(doc, contents, sections, last_line, footer is not None, warnings)
+    _match_contents(doc, contents, sections, footer is not None, warnings)
     if footer is None:
         raise _truncated(
             doc,
-            last_line,
             "the closing contact details (phone number and website) after the last section "
             f"'{sections[-1].title}' are missing",
         )
@@ -253,26 +257,15 @@ def _parse(text: str, *, file: str) -> ParsedBrochure:
             f"the guide says each RAR activity shows an indicated number of RAR days, but only "
             f"{len(rar) - len(without_days)} of {len(rar)} kept one in the text; the others have no rar_days"
         )
-    keys = [s.key for s in services]
-    duplicates = sorted({key for key in keys if keys.count(key) > 1})
+    duplicates = repeated(s.key for s in services)
     if duplicates:
         raise doc.error(None, f"two sections give the same service key: {', '.join(duplicates)}")
     return ParsedBrochure(parser=NAME, provider=provider, services=services, warnings=warnings)
 
 
-def _truncated(doc: Document, last_line: int, what: str) -> BrochureError:
-    shown = clean(doc.line(last_line))[:60] if last_line else ""
-    return doc.error(
-        last_line,
-        f"the brochure looks truncated: {what}; the last line read is {last_line} ('{shown}')",
-    )
-
-
-def _last_text_line(doc: Document) -> int:
-    for number_ in range(len(doc), 0, -1):
-        if doc.line(number_).strip():
-            return number_
-    return 0
+def _truncated(doc: Document, what: str) -> BrochureError:
+    last, shown = doc.last_line_read()
+    return doc.error(last, f"the brochure looks truncated: {what}; the last line read is {last} ('{shown}')")
 
 
 def _find_heading(doc: Document, heading: str, start: int) -> int | None:
@@ -331,8 +324,7 @@ def _read_contents(doc: Document, start: int) -> _Contents:
         if groups:
             break  # the first ordinary line after the list and its footnotes
     else:
-        last = _last_text_line(doc)
-        raise _truncated(doc, last, "the text ends inside the 'About this guide' contents list")
+        raise _truncated(doc, "the text ends inside the 'About this guide' contents list")
     if not groups:
         raise doc.error(start, "the 'About this guide' contents list has no bold group headings")
     rar = [heading for heading, kind, _ in groups if kind == _GROUP_RAR]
@@ -407,9 +399,7 @@ def _footer(doc: Document, start: int) -> tuple[int, str | None, str | None] | N
     return first, phone, web
 
 
-def _sections(
-    doc: Document, rar_line: int, footer_line: int | None, sidebars: dict, last_line: int
-) -> list[_Section]:
+def _sections(doc: Document, rar_line: int, footer_line: int | None, sidebars: dict) -> list[_Section]:
     end_of_text = (footer_line - 1) if footer_line else len(doc)
     starts: list[tuple[int, int, str]] = []  # (title line, About line, title)
     for number_, line in doc.numbered(rar_line + 1, end_of_text):
@@ -431,7 +421,7 @@ def _sections(
         _read_body(doc, section, sidebars)
         if not section.paragraphs and not section.blocks:
             if index + 1 == len(starts) and footer_line is None:
-                raise _truncated(doc, last_line, f"the last section '{title}' (line {title_line}) has no text")
+                raise _truncated(doc, f"the last section '{title}' (line {title_line}) has no text")
             raise doc.error(about_line, f"the section '{title}' has no text after 'About'")
         sections.append(section)
     return sections
@@ -493,7 +483,6 @@ def _match_contents(
     doc: Document,
     contents: _Contents,
     sections: list[_Section],
-    last_line: int,
     complete: bool,
     warnings: list[str],
 ) -> None:
@@ -526,7 +515,7 @@ def _match_contents(
         if len(missing) > 3:
             names += f" and {len(missing) - 3} more"
         if not complete:
-            raise _truncated(doc, last_line, f"sections listed in 'About this guide' are missing: {names}")
+            raise _truncated(doc, f"sections listed in 'About this guide' are missing: {names}")
         raise doc.error(missing[0][0], f"the contents list names {names} but no section has that title")
 
     matched = [index for index, section in enumerate(sections) if section.contents_name is not None]
@@ -564,9 +553,9 @@ def _provider(doc: Document, contents_line: int, footer: tuple, warnings: list[s
     contact = [part for part in (footer[1], footer[2]) if part]
     offices = re.search(r"\boffices in (.+?)(?: and neighbourhood centres in (.+?))?\.", intro)
     if offices:
-        contact.append("offices: " + ", ".join(_split_places(offices.group(1))))
+        contact.append("offices: " + ", ".join(split_list(offices.group(1))))
         if offices.group(2):
-            contact.append("neighbourhood centres: " + ", ".join(_split_places(offices.group(2))))
+            contact.append("neighbourhood centres: " + ", ".join(split_list(offices.group(2))))
         warnings.append("the offices and neighbourhood centres are kept in provider.contact (no field of their own)")
     code_match = _NSI_CODE.search(doc.text(1, len(doc)))
     return ProviderData(
@@ -582,15 +571,11 @@ def _provider(doc: Document, contents_line: int, footer: tuple, warnings: list[s
     )
 
 
-def _split_places(text: str) -> list[str]:
-    return [place.strip() for place in re.split(r",\s*|\s+and\s+", text) if place.strip()]
-
-
 # --- one service ------------------------------------------------------------------------------
 
 
 def _sentences(text: str) -> list[str]:
-    return [part.strip() for part in _SENTENCE_END.split(text) if part.strip()]
+    return [sentence for _offset, sentence in split_sentences(text, _SENTENCE_END)]
 
 
 def _service(doc: Document, section: _Section, contents: _Contents) -> ServiceData:
@@ -632,7 +617,7 @@ def _service(doc: Document, section: _Section, contents: _Contents) -> ServiceDa
             for _, text in block.paragraphs + block.bullets:
                 only = _AVAILABLE_ONLY.match(text)
                 if only:
-                    areas.extend(_split_places(only.group(1)))
+                    areas.extend(split_list(only.group(1)))
                 else:
                     notes.append(f"availability printed as '{text}' was not read as areas")
         elif re.search(r"\baims?\b", label) and not block.bullets:
@@ -785,14 +770,10 @@ def _delivery(
                 "footnote, which sets accredited programmes apart from the non-accredited group work"
             )
         return Delivery.BOTH if one_to_one else Delivery.GROUP
-    if one_to_one and group:
-        return Delivery.BOTH
-    if one_to_one:
-        return Delivery.ONE_TO_ONE
-    if group:
-        return Delivery.GROUP
-    notes.append("the guide does not say whether this is group or one-to-one work")
-    return None
+    found = delivery_of(group, one_to_one)
+    if found is None:
+        notes.append("the guide does not say whether this is group or one-to-one work")
+    return found
 
 
 def _request(group: str, notes: list[str]) -> tuple[RequestMethod, str]:

@@ -21,7 +21,7 @@ The layout (text extracted from the PDF, markdown-ish):
 
 Private helpers here that base.py lacks: a duration reader for this layout's phrasing
 ('22 x two and a half hour ...', 'Six sessions, two hours per session', 'a maximum of three modules
-up to 18 sessions. Each session is approximately 20 minutes long'), a sentence splitter that keeps
+up to 18 sessions. Each session is approximately 20 minutes long'), sentence breaks that keep
 'e.g.' together, and an HTML table-cell reader.
 """
 
@@ -32,7 +32,22 @@ import html
 import re
 from dataclasses import dataclass, field
 
-from ratecard.catalogue.parsers.base import BrochureError, Document, clean, number, slugify
+from ratecard.catalogue.parsers.base import (
+    NUMBER,
+    PUNCTUATION_TO_SPACE,
+    BrochureError,
+    Document,
+    Joined,
+    clean,
+    clean_value,
+    delivery_of,
+    number,
+    only_brochure_errors,
+    padded_words,
+    slugify,
+    split_list,
+    whole,
+)
 from ratecard.catalogue.schemas import (
     Charge,
     Criterion,
@@ -79,7 +94,6 @@ _VALID = re.compile(r"^Information correct at\s+((\d{1,2})/(\d{1,2})/(\d{4}))$",
 # --------------------------------------------------------------------------- provider facts
 
 _LONG_NAME = re.compile(r"\b([A-Z][a-z]+(?:, [A-Z][a-z]+)*(?: and [A-Z][a-z]+)?) Community Rehabilitation Company\b")
-_AREA_SPLIT = re.compile(r",\s*|\s+and\s+")
 _CODE = re.compile(r"\b([A-Z]{2,4}) CRC\b")
 _MAILTO = re.compile(r"mailto:([\w.+-]+@[\w.-]+\w)")
 _EMAIL = re.compile(r"\b([\w.+-]+@[\w.-]+\w)")
@@ -103,23 +117,19 @@ def detect(text: str) -> bool:
 
 # --------------------------------------------------------------------------- numbers and durations
 
-_NUMWORD = (
-    r"\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
-    r"fourteen|fifteen|sixteen|eighteen|twenty|thirty"
-)
-_LENGTH = rf"(?:{_NUMWORD})(?:\s+and\s+a\s+half)?"
+_LENGTH = rf"(?:{NUMBER})(?:\s+and\s+a\s+half)?"
 _ITEM = re.compile(rf"\b(\d+)\s*x\s*(?:({_LENGTH})\s*(hours?|minutes?|mins?)\b)?", _I)
-_COUNT = re.compile(rf"^(?:up to\s+)?({_NUMWORD})\s+(?:[a-z-]+\s+){{0,2}}?sessions?\b", _I)
-_HEADLINE = re.compile(rf"\b(?:this|a)\s+({_NUMWORD})\s+session\b", _I)
+_COUNT = re.compile(rf"^(?:up to\s+)?({NUMBER})\s+(?:[a-z-]+\s+){{0,2}}?sessions?\b", _I)
+_HEADLINE = re.compile(rf"\b(?:this|a)\s+({NUMBER})\s+session\b", _I)
 _PER_SESSION = re.compile(
     rf"({_LENGTH})\s*(hours?|minutes?|mins?)\s+(?:per|each)\s+session"
     rf"|each session is (?:approximately |about )?({_LENGTH})\s*(hours?|minutes?|mins?)",
     _I,
 )
-_UP_TO = re.compile(rf"\b(?:up to|maximum of)\s+(?:{_NUMWORD})\s+(?:sessions?|hours?|modules?)\b", _I)
-_UP_TO_SESSIONS = re.compile(rf"up to ({_NUMWORD})\s+sessions?", _I)
-_HOURS = re.compile(rf"\b({_NUMWORD})\s+hours?\b", _I)
-_MAX_MODULES = re.compile(rf"maximum of ({_NUMWORD})\s+modules", _I)
+_UP_TO = re.compile(rf"\b(?:up to|maximum of)\s+(?:{NUMBER})\s+(?:sessions?|hours?|modules?)\b", _I)
+_UP_TO_SESSIONS = re.compile(rf"up to ({NUMBER})\s+sessions?", _I)
+_HOURS = re.compile(rf"\b({NUMBER})\s+hours?\b", _I)
+_MAX_MODULES = re.compile(rf"maximum of ({NUMBER})\s+modules", _I)
 _MONTHS = re.compile(r"\b(\d+)\s+month", _I)
 
 
@@ -133,10 +143,6 @@ def _word_number(text: str) -> float | None:
         return number(text) + half
     except (KeyError, ValueError):
         return None
-
-
-def _whole(value: float) -> int | float:
-    return int(value) if value == int(value) else value
 
 
 def _minutes(value: str, unit: str) -> float | None:
@@ -166,14 +172,14 @@ def _read_duration(text: str, headline: int | None) -> _Duration:
         counted = sum(int(match.group(1)) for match in contacts)
         lengths = [_minutes(m.group(2), m.group(3)) if m.group(2) else None for m in contacts]
         if all(length is not None for length in lengths):
-            result.total_hours = _whole(sum(int(m.group(1)) * n for m, n in zip(contacts, lengths)) / 60)
+            result.total_hours = whole(sum(int(m.group(1)) * n for m, n in zip(contacts, lengths)) / 60)
             if len(set(lengths)) == 1:
                 result.session_minutes = int(lengths[0])
         else:
             timed = sum(int(m.group(1)) * n for m, n in zip(contacts, lengths) if n is not None)
             result.notes.append(
                 "the length of some listed contacts is not printed, so total_hours is left empty "
-                f"(the timed ones add up to {_whole(timed / 60)} hours)"
+                f"(the timed ones add up to {whole(timed / 60)} hours)"
             )
         first = headline or stated
         result.sessions = first or counted
@@ -192,73 +198,43 @@ def _read_duration(text: str, headline: int | None) -> _Duration:
         if minutes is not None:
             result.session_minutes = int(minutes)
             if result.sessions:
-                result.total_hours = _whole(result.sessions * minutes / 60)
+                result.total_hours = whole(result.sessions * minutes / 60)
         return result
     hours = _HOURS.search(text)  # 'Up to four hours face-to-face time', 'up to 36 hours'
     if hours and not result.sessions:
-        result.total_hours = _whole(_word_number(hours.group(1)) or 0)
+        result.total_hours = whole(_word_number(hours.group(1)) or 0)
     return result
 
 
 # --------------------------------------------------------------------------- text helpers
 
 _ABBREVIATIONS = ("e.g.", "i.e.", "etc.", "eg.", "ie.", "approx.", "no.")
-_SENTENCE_END = re.compile(r"[.!?](?=\s+[A-Z\"\u201c(])")
+_SENTENCE_END = re.compile(r"(?<=[.!?])(?=\s+[A-Z\"\u201c(])")
 
 
-def _sentences(text: str) -> list[tuple[int, str]]:
-    """(offset, sentence) pairs; does not split after e.g./i.e./etc."""
-    result = []
-    start = 0
-    for match in _SENTENCE_END.finditer(text):
-        end = match.end()
-        if text[max(start, end - 7) : end].lower().endswith(_ABBREVIATIONS):
-            continue
-        piece = text[start:end]
-        if piece.strip():
-            result.append((start + len(piece) - len(piece.lstrip()), piece.strip()))
-        start = end
-    piece = text[start:]
-    if piece.strip():
-        result.append((start + len(piece) - len(piece.lstrip()), piece.strip()))
-    return result
+def _abbreviation(match: re.Match[str]) -> bool:
+    """True for a break after 'e.g.', 'i.e.', 'etc.' and the like, which do not end a sentence."""
+    return match.string[max(0, match.end() - 7) : match.end()].lower().endswith(_ABBREVIATIONS)
 
 
-@dataclass
-class _Paragraph:
-    """Prose joined across page furniture, with the line each piece starts on."""
-
-    line: int
-    text: str
-    marks: list[tuple[int, int]]  # (character offset, line number)
-
-    def sentences(self) -> list[tuple[str, int]]:
-        """Its sentences with the line each starts on."""
-        result = []
-        for offset, sentence in _sentences(self.text):
-            at = self.line
-            for start, mark_line in self.marks:
-                if offset >= start:
-                    at = mark_line
-            result.append((sentence, at))
-        return result
+def _sentences(paragraph: Joined) -> list[tuple[str, int]]:
+    """The paragraph's sentences with the line each starts on; 'e.g.' and the like do not end one."""
+    return paragraph.sentences(_SENTENCE_END, skip=_abbreviation)
 
 
 _LOWER_START = re.compile(r"^[a-z]")
 _OPEN_END = re.compile(r"[.!?:]$")
 
 
-def _paragraphs(items: list[tuple[int, str]]) -> list[_Paragraph]:
+def _paragraphs(items: list[tuple[int, str]]) -> list[Joined]:
     """Paragraphs, with a sentence broken by page furniture ('... help the service' / 'users to ...') rejoined."""
-    result: list[_Paragraph] = []
+    groups: list[list[tuple[int, str]]] = []
     for line, text in items:
-        if result and not _BULLET.match(text) and _LOWER_START.match(text) and not _OPEN_END.search(result[-1].text):
-            last = result[-1]
-            last.marks.append((len(last.text) + 1, line))
-            last.text = f"{last.text} {text}"
+        if groups and not _BULLET.match(text) and _LOWER_START.match(text) and not _OPEN_END.search(groups[-1][-1][1]):
+            groups[-1].append((line, text))
         else:
-            result.append(_Paragraph(line=line, text=text, marks=[(0, line)]))
-    return result
+            groups.append([(line, text)])
+    return [Joined.of(group) for group in groups]
 
 
 _INLINE_TAG = re.compile(r"</?(?:b|u|i|em|strong|span)\b[^>]*>", _I)
@@ -271,7 +247,7 @@ def _strip_tags(text: str) -> str:
     """Cell text without HTML: inline tags vanish, block tags become spaces; entities decoded."""
     if "<" in text:
         text = _TAG.sub(" ", _INLINE_TAG.sub("", text))
-    return _clean(html.unescape(text) if "&" in text else text)
+    return clean(html.unescape(text) if "&" in text else text)
 
 
 def _cell_items(cell: str) -> list[tuple[str, bool]]:
@@ -315,7 +291,7 @@ def _name(heading: str) -> tuple[str, list[str], bool]:
     Bracketed acronyms become aliases, a '(RAR)' / trailing 'RAR' marker becomes the RAR flag; the
     words of the name stay as printed.
     """
-    text = _clean(heading).rstrip(":").strip()
+    text = clean(heading).rstrip(":").strip()
     rar = bool(_RAR.search(text))
     text = _RAR.sub("", text).strip()
     aliases = [m.group(1) for m in _ACRONYM.finditer(text) if m.group(1).rstrip("s").isupper()]
@@ -388,14 +364,7 @@ _SINGLE = re.compile(r"one[- ]to[- ]one|\bindividual", _I)
 
 
 def _delivery(text: str) -> Delivery | None:
-    group, single = _GROUP.search(text), _SINGLE.search(text)
-    if group and single:
-        return Delivery.BOTH
-    if group:
-        return Delivery.GROUP
-    if single:
-        return Delivery.ONE_TO_ONE
-    return None
+    return delivery_of(_GROUP.search(text) is not None, _SINGLE.search(text) is not None)
 
 
 _COURT = re.compile(r"determined by the courts?", _I)
@@ -428,27 +397,12 @@ _CRITERIA_CUES = (
     "offences linked to", "not directed at",
 )
 _CUE = re.compile(" (?:" + "|".join(re.escape(cue) for cue in _CRITERIA_CUES) + r"|aged \d+) ")
-_PUNCTUATION = {
-    ord(char): " " for char in "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~\u2018\u2019\u201c\u201d\u2013\u2014\u2022"
-}
+_PUNCTUATION = {**PUNCTUATION_TO_SPACE, ord("\u2022"): " "}
 
 
 def _is_criterion(sentence: str) -> bool:
     """True when the sentence states who the service is or is not for (sex, age, risk scores, ...)."""
-    return bool(_CUE.search(" " + " ".join(sentence.lower().translate(_PUNCTUATION).split()) + " "))
-
-
-_FANCY = re.compile(r"[*_<\[\t\xa0]|\s\s")
-
-
-def _clean(text: str) -> str:
-    """base.clean, skipped when the text has no markup and no runs of spaces (most lines)."""
-    return clean(text) if _FANCY.search(text) else text.strip()
-
-
-def _clean_value(text: str) -> str:
-    """base.clean_value with the same fast path."""
-    return _clean(text).rstrip(" .;:,").strip()
+    return bool(_CUE.search(padded_words(sentence.lower(), _PUNCTUATION)))
 
 
 _CUSTODY_NAME = re.compile(r"\b(?:custody|prison)\b", _I)
@@ -512,12 +466,8 @@ _BLANK, _PART, _HEAD, _OUTCOME_HEAD, _NSI_LINE, _FURNITURE, _TEXT = range(7)
 def parse(text: str, *, file: str) -> ParsedBrochure:
     """Read the KSS brochure into provider facts and services."""
     doc = Document(text, file=file)
-    try:
+    with only_brochure_errors(file, lambda exc: f"cannot read this KSS brochure ({type(exc).__name__}: {exc})"):
         return _Parser(doc).run()
-    except BrochureError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - the contract: bad text only ever raises BrochureError
-        raise doc.error(None, f"cannot read this KSS brochure ({type(exc).__name__}: {exc})") from exc
 
 
 class _Parser:
@@ -539,15 +489,15 @@ class _Parser:
                 h1 = _H1.match(line)
                 heading = None if h1 else _HEADING.match(line)
                 if h1:
-                    kind, self.title[number_] = _PART, _clean(h1.group(1))
+                    kind, self.title[number_] = _PART, clean(h1.group(1))
                 elif heading:
-                    title = _clean(heading.group(1))
+                    title = clean(heading.group(1))
                     kind = _OUTCOME_HEAD if _OUTCOME.search(title) else _HEAD
                     self.title[number_] = title.rstrip(":").strip()
             elif first == "*" and line.endswith("**"):
                 bold = _BOLD_LINE.match(line)
                 if bold:
-                    title = _clean(bold.group(1))
+                    title = clean(bold.group(1))
                     kind = _OUTCOME_HEAD if _OUTCOME.search(title) else _HEAD
                     self.title[number_] = title.rstrip(":").strip()
             elif first in "Nn":
@@ -567,10 +517,10 @@ class _Parser:
         return next((n for n in self.parts if n > after and pattern.search(self.title[n])), None)
 
     def _last_read(self) -> tuple[int, str]:
-        for number_ in range(len(self.text) - 1, 0, -1):
-            if self.text[number_]:
-                return number_, self.text[number_]
-        return max(len(self.text) - 1, 1), ""
+        line = self.doc.last_text_line()
+        if line is None:
+            return max(len(self.doc), 1), ""
+        return line, self.text[line]
 
     def _truncated(self, what: str) -> BrochureError:
         line, text = self._last_read()
@@ -623,7 +573,7 @@ class _Parser:
         if long_name is None:
             raise doc.error(title_line, "no '<areas> Community Rehabilitation Company' name in the text")
         area_text = long_name.group(1)
-        areas = [part.strip() for part in _AREA_SPLIT.split(area_text) if part.strip()]
+        areas = split_list(area_text)
         codes = _CODE.findall(head)
         if not codes:
             raise doc.error(title_line, "no provider code ('XXX CRC') in the text")
@@ -641,7 +591,7 @@ class _Parser:
             steps.append(clean(step.group(1)))
             found = _NSI_PROVIDER.search(lines[number_])
             if found and nsi_provider is None:
-                nsi_provider = _clean_value(found.group(1))
+                nsi_provider = clean_value(found.group(1))
         if nsi_provider is None:
             raise doc.error(process, "the NSI process steps do not name the 'NSI Provider'")
 
@@ -657,7 +607,7 @@ class _Parser:
                 steps.append(step)
             value = _STEP_VALUE.match(step)
             if value:
-                found_value = _clean_value(value.group(2))
+                found_value = clean_value(value.group(2))
                 if value.group(1) == "Provider":
                     transfer_provider = found_value
                 elif value.group(1) == "Team":
@@ -666,7 +616,7 @@ class _Parser:
                     officer = found_value
             why = _REASON.search(step)
             if why:
-                reason = _clean_value(why.group(1))
+                reason = clean_value(why.group(1))
         if transfer_provider is None or reason is None:
             raise doc.error(transfer, "the transfer steps do not give the provider to transfer to and the reason")
 
@@ -779,7 +729,7 @@ class _Parser:
             block.end = number_
             if kind == _NSI_LINE:
                 nsi = self.match[number_]
-                which, plural, value = nsi.group(1).lower(), nsi.group(2).lower() == "ies", _clean_value(nsi.group(3))
+                which, plural, value = nsi.group(1).lower(), nsi.group(2).lower() == "ies", clean_value(nsi.group(3))
                 if not value:
                     raise doc.error(number_, f"'{title}': the NSI {which} category is empty")
                 if which == "main":
@@ -800,7 +750,7 @@ class _Parser:
                 before = doc.line(number_ - 1)
                 if before.rstrip().endswith("/") or before.endswith("  "):
                     # a sub type wrapped onto the next line ('... 12 Month Support/' + 'Mentoring - 18 ...')
-                    block.pairs[-1].sub = _clean_value(f"{block.pairs[-1].sub} {text}")
+                    block.pairs[-1].sub = clean_value(f"{block.pairs[-1].sub} {text}")
                     continue
             previous_nsi = False
             if kind == _OUTCOME_HEAD:
@@ -948,7 +898,7 @@ class _Parser:
         paragraphs = _paragraphs(first.prose)
         all_text = " ".join(text for _, text in prose + first.duration + first.delivery + first.outcomes).lower()
 
-        duration_text = "; ".join(_clean(text.lstrip("-*\u2022 ")) for _, text in first.duration) or None
+        duration_text = "; ".join(clean(text.lstrip("-*\u2022 ")) for _, text in first.duration) or None
         headline = next(
             (m for p in paragraphs if " session" in p.text and (m := _HEADLINE.search(p.text))), None
         )
@@ -962,7 +912,7 @@ class _Parser:
         for pair in service.pairs:
             subs = [pair.sub]
             if pair.plural and "/" in pair.sub:
-                pieces = [_clean_value(piece) for piece in _SUB_SPLIT.split(pair.sub)]
+                pieces = [clean_value(piece) for piece in _SUB_SPLIT.split(pair.sub)]
                 if len(pieces) > 1 and all(len(piece.split()) >= 2 for piece in pieces):
                     subs = pieces
             units.extend((pair.main, sub) for sub in subs)
@@ -998,9 +948,9 @@ class _Parser:
         seen: set[str] = set()
         for block in blocks:
             for paragraph in _paragraphs(block.prose):
-                for sentence, at in paragraph.sentences():
+                for sentence, at in _sentences(paragraph):
                     if _is_criterion(sentence):
-                        text = _clean(sentence)
+                        text = clean(sentence)
                         if text not in seen:
                             seen.add(text)
                             criteria.append(Criterion(text=text, line=at))
@@ -1011,7 +961,7 @@ class _Parser:
             lead = ""
             for _, text in block.outcomes:
                 bullet = _BULLET.match(text)
-                item = _clean(bullet.group(1) if bullet else text)
+                item = clean(bullet.group(1) if bullet else text)
                 if not bullet and item.endswith(":"):
                     lead = item  # 'On release:' / 'Post release:' label the bullets after them
                     continue
@@ -1101,13 +1051,13 @@ class _Parser:
 
     @staticmethod
     def _charges(
-        paragraphs: list[_Paragraph], whole_prose: str, duration_text: str, review: list[str]
+        paragraphs: list[Joined], whole_prose: str, duration_text: str, review: list[str]
     ) -> list[Charge]:
         charges: list[Charge] = []
         for paragraph in paragraphs:
             if "£" not in paragraph.text:
                 continue
-            for sentence, _ in paragraph.sentences():
+            for sentence, _ in _sentences(paragraph):
                 price = _PRICE.search(sentence)
                 if not price:
                     continue

@@ -19,10 +19,9 @@ Everything is read from the text: provider facts from the front and back matter,
 per service section. Text that is not a complete brochure of this layout raises BrochureError.
 
 Private helpers this module adds to base.py: ``_Doc`` (a Document that cleans each line once),
-``_headings`` (Document.sections that only tries '#' lines), ``_clean`` (clean with a quick path for
-plain text), ``_title_case`` (capitals to title case, acronyms kept), ``_sentences`` (a paragraph
-split at full stops), ``_Flat`` (a block of lines as one string, offsets mapped back to line numbers)
-and ``_fast`` (a regex compiled so that leading word boundaries do not defeat re's skip-ahead).
+``_title_case`` (capitals to title case, acronyms kept), ``_sentences`` (base.split_sentences at this
+layout's full stops) and ``_fast`` (a regex compiled so that leading word boundaries do not defeat
+re's skip-ahead).
 Speed matters: everything is one pass of precompiled regexes per section, both brochures together
 parse in a few tens of milliseconds.
 """
@@ -36,13 +35,19 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from ratecard.catalogue.parsers.base import (
-    BrochureError,
     Document,
+    Joined,
     Section,
     clean,
+    clean_value,
+    delivery_of,
     expand_levels,
+    only_brochure_errors,
+    padded_words,
     parse_duration,
     slugify,
+    split_sentences,
+    whole,
 )
 from ratecard.catalogue.schemas import (
     Criterion,
@@ -160,9 +165,6 @@ _CRITERIA = re.compile(
     r"|\bsuspended sentence order\b|\bnon-resettlement prison"
 )
 # Delivery phrases, matched as whole words in _phrases() text (hyphens read as spaces)
-_PUNCTUATION_TO_SPACE = str.maketrans(
-    {c: " " for c in "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~\u2013\u2014\u2018\u2019\u201c\u201d"}
-)
 _GROUP_PHRASES = tuple(
     f" {p} "
     for p in (
@@ -260,8 +262,7 @@ def _title_case(text: str) -> str:
 
 def _sentences(text: str) -> list[str]:
     """A paragraph split at full stops followed by a capital (abbreviations like 'e.g.' survive)."""
-    parts = _SENTENCE_BREAK.split(text.strip())
-    return [part.strip() for part in parts if part.strip()]
+    return [sentence for _offset, sentence in split_sentences(text.strip(), _SENTENCE_BREAK)]
 
 
 def _initials(name: str, *, drop_tail: bool = False, small: bool = False) -> str:
@@ -277,56 +278,19 @@ def _is_bullet(text: str) -> bool:
     return bool(_BULLET.match(text))
 
 
-def _clean(text: str) -> str:
-    """base.clean, with a quick path for text without markup or links (the usual case)."""
-    if "*" in text or "_" in text or "<" in text or "[" in text:
-        return clean(text)
-    return " ".join(text.split())
-
-
-def _clean_value(text: str) -> str:
-    """base.clean_value on top of the quick _clean."""
-    return _clean(text).rstrip(" .;:,").strip()
-
-
 class _Doc(Document):
     """A Document that cleans each line once, so sections can be read as clean text cheaply."""
 
     def __init__(self, text: str, *, file: str) -> None:
         super().__init__(text, file=file)
-        self._clean = [_clean(line) for line in self.lines]
+        self._cleaned = [clean(line) for line in self.lines]
 
     def clean_line(self, number: int) -> str:
-        return self._clean[number - 1]
+        return self._cleaned[number - 1]
 
     def cleaned(self, start: int, end: int) -> str:
         """Lines start..end, each cleaned, joined by single spaces."""
-        return " ".join(part for part in self._clean[start - 1 : end] if part)
-
-
-@dataclass
-class _Flat:
-    """Lines start..end joined into one string, with each line's offset kept for line lookups."""
-
-    text: str
-    offsets: list[tuple[int, int]]  # (offset in text, line number)
-
-    @classmethod
-    def of(cls, doc: Document, start: int, end: int) -> "_Flat":
-        parts, offsets, position = [], [], 0
-        for number, line in doc.numbered(start, end):
-            offsets.append((position, number))
-            parts.append(line)
-            position += len(line) + 1
-        return cls("\n".join(parts), offsets)
-
-    def line_at(self, offset: int) -> int:
-        line = self.offsets[0][1] if self.offsets else 1
-        for position, number in self.offsets:
-            if position > offset:
-                break
-            line = number
-        return line
+        return " ".join(part for part in self._cleaned[start - 1 : end] if part)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -357,35 +321,13 @@ class _ServiceSection:
         return next((p for p in self.parts if regex.search(p.title)), None)
 
 
-def _headings(doc: Document, regex: re.Pattern[str], start: int, end: int) -> list[Section]:
-    """Document.sections for heading patterns: only lines starting with '#' are tried, which is much quicker."""
-    found = []
-    for number in range(start, end + 1):
-        line = doc.lines[number - 1]
-        if line.startswith("#"):
-            match = regex.search(line)
-            if match:
-                found.append((number, _clean(match.group(1))))
-    return [
-        Section(title, number, found[i + 1][0] - 1 if i + 1 < len(found) else end)
-        for i, (number, title) in enumerate(found)
-    ]
-
-
 def _split_section(doc: Document, section: Section) -> _ServiceSection:
-    subs = _headings(doc, _H34, section.start + 1, section.end)
+    subs = doc.sections(_H34, section.start + 1, section.end, prefix="#")
     first = subs[0].start if subs else section.end + 1
     result = _ServiceSection(section.title, section.start, section.end, (section.start + 1, first - 1))
     for sub in subs:
-        result.parts.append(_Part(_clean(sub.title).rstrip(":; "), sub.start, sub.end))
+        result.parts.append(_Part(clean(sub.title).rstrip(":; "), sub.start, sub.end))
     return result
-
-
-def _last_text_line(doc: Document, start: int, end: int) -> int:
-    for number in range(end, start - 1, -1):
-        if doc.line(number).strip():
-            return number
-    return start
 
 
 def _items(doc: _Doc, start: int, end: int) -> list[tuple[int, str]]:
@@ -401,7 +343,7 @@ def _items(doc: _Doc, start: int, end: int) -> list[tuple[int, str]]:
         bullet = _BULLET.match(raw)
         row = _TABLE_ROW.match(raw)
         if bullet or row or current is None:
-            current = [_clean(bullet.group(1)) if bullet else text]
+            current = [clean(bullet.group(1)) if bullet else text]
             items.append((number, current))
         else:
             current.append(text)
@@ -429,8 +371,7 @@ def _check_complete(doc: Document, sections: list[Section]) -> tuple[Section, Se
     """The NSI process and contact sections; a brochure without them was cut short."""
     process = next((s for s in sections if _NSI_PROCESS.search(s.title)), None)
     contact = next((s for s in sections if _CONTACT.search(s.title)), None)
-    last = _last_text_line(doc, 1, len(doc)) if len(doc) else 1
-    shown = clean(doc.line(last))[:60] if len(doc) else ""
+    last, shown = doc.last_line_read()
     if process is None:
         raise doc.error(
             last,
@@ -459,7 +400,7 @@ def _key_values(doc: Document, start: int, end: int) -> list[tuple[str, str]]:
         bullet = _BULLET.match(raw)
         if not bullet:
             continue
-        text = _clean(bullet.group(1))
+        text = clean(bullet.group(1))
         key, sep, value = text.partition(":")
         pairs.append((key.strip(), value.strip()) if sep and value.strip() else ("", text))
     return pairs
@@ -540,7 +481,7 @@ def _prisons(doc: Document, about: Section, title: str, ctx: _Context) -> list[s
     prisons: list[str] = []
     unnumbered = []
     for _number, raw in doc.numbered(part.start + 1, part.end):
-        text = _clean(raw)
+        text = clean(raw)
         if not text:
             continue
         for name in re.findall(r"HMP\s+[A-Z][A-Za-z]+(?:\s+[A-Z][A-Za-z]+)*", text):
@@ -596,7 +537,7 @@ def _split_subtype(value: str) -> list[str]:
 
 
 def _how_to(doc: Document, part: _Part, ctx: _Context, name: str) -> _Request:
-    flat = _Flat.of(doc, part.start + 1, part.end)
+    flat = Joined.of(doc.numbered(part.start + 1, part.end), separator="\n")
     text = flat.text
     request = _Request(transfer=bool(_TRANSFER.search(text.lower())))
     labels = list(_NSI_LABEL.finditer(text))
@@ -607,7 +548,7 @@ def _how_to(doc: Document, part: _Part, ctx: _Context, name: str) -> _Request:
         stop = _VALUE_END.search(text, content, next_start)
         end = stop.start() if stop else next_start
         raw = text[content:end]
-        value = _clean_value(raw)
+        value = clean_value(raw)
         line = flat.line_at(label.start())
         if not value:
             raise doc.error(line, f"service '{name}': the NSI label has no value")
@@ -626,7 +567,7 @@ def _how_to(doc: Document, part: _Part, ctx: _Context, name: str) -> _Request:
                 f"a second NSI category '{value}' is printed (line {line}); kept '{request.category}'"
             )
         # text between this value and the next label that is not punctuation
-        between = _clean(text[end:next_start])
+        between = clean(text[end:next_start])
         between = _FOLLOW.sub("", between).strip(" .;")
         if between.endswith(":") and index + 1 < len(labels):
             request.review.append(
@@ -637,12 +578,12 @@ def _how_to(doc: Document, part: _Part, ctx: _Context, name: str) -> _Request:
         raise doc.error(
             flat.line_at(labels[0].start()), f"service '{name}': NSI sub types but no NSI category printed"
         )
-    values = {_clean_value(v) for v in [request.category, *raw_subtypes] if v}
+    values = {clean_value(v) for v in [request.category, *raw_subtypes] if v}
     for paragraph in _PARAGRAPH_BREAK.split(text):
-        for sentence in _sentences(_clean(paragraph)):
+        for sentence in _sentences(clean(paragraph)):
             if _NSI_LABEL.search(sentence) or _FOLLOW.fullmatch(sentence) or not _LETTER.search(sentence):
                 continue
-            if _clean_value(sentence) in values:
+            if clean_value(sentence) in values:
                 continue
             request.notes.append(_FOLLOW.sub("", sentence).strip())
     return request
@@ -687,8 +628,8 @@ def _timing(doc: _Doc, part: _Part | None) -> _Timing:
     for number, text in items:
         row = _TABLE_ROW.match(text)
         if row:
-            timing.rows.append((number, _clean(row.group(1)), _clean(row.group(3)).rstrip(".")))
-            kept.append(f"{_clean(row.group(1))} = {_clean(row.group(3)).rstrip('.')}")
+            timing.rows.append((number, clean(row.group(1)), clean(row.group(3)).rstrip(".")))
+            kept.append(f"{clean(row.group(1))} = {clean(row.group(3)).rstrip('.')}")
             continue
         if _RECOMMEND_ASSESSMENT.search(text):
             timing.recommends_assessment = True
@@ -725,7 +666,7 @@ def _timing(doc: _Doc, part: _Part | None) -> _Timing:
                 main = (sessions, minutes)
         timing.sessions = int(count)
         timing.session_minutes = main[1]
-        timing.total_hours = (int(hours) if hours == int(hours) else hours) if known else None
+        timing.total_hours = whole(hours) if known else None
         others = [p for p in timing.paragraphs if p not in session_parts]
         note = (
             f"duration printed in {len(timing.paragraphs)} parts; "
@@ -756,7 +697,7 @@ def _timing(doc: _Doc, part: _Part | None) -> _Timing:
     hour_sentences = [s for s in sentences if len(_HOURS.findall(s)) == 1]
     if duration.sessions is None and len(hour_sentences) > 1 and not _PER_WEEK.search(text):
         total_hours = sum(float(_HOURS.search(s).group(1)) for s in hour_sentences)
-        timing.total_hours = int(total_hours) if total_hours == int(total_hours) else total_hours
+        timing.total_hours = whole(total_hours)
         timing.review.append(
             "total hours are the sum of "
             + " + ".join(_HOURS.search(s).group(0) for s in hour_sentences)
@@ -933,9 +874,8 @@ def _locations(text: str) -> list[str]:
 
 
 def _phrases(text: str) -> str:
-    """Lower-cased words separated by single spaces, padded: ' one to one ' can then be found with `in`."""
-    text = _ONE_TO_ONE_WORDS.sub(" one to one ", text.lower())
-    return " " + " ".join(text.translate(_PUNCTUATION_TO_SPACE).split()) + " "
+    """base.padded_words of the lower-cased text, with its ways of writing one to one made ' one to one '."""
+    return padded_words(_ONE_TO_ONE_WORDS.sub(" one to one ", text.lower()))
 
 
 def _delivery(name: str, text: str) -> Delivery | None:
@@ -943,14 +883,7 @@ def _delivery(name: str, text: str) -> Delivery | None:
     for phrase in _NOT_GROUP_PHRASES:
         words = words.replace(phrase, " ")
     group = " group " in _phrases(name) or any(phrase in words for phrase in _GROUP_PHRASES)
-    one = any(phrase in words for phrase in _ONE_PHRASES)
-    if group and one:
-        return Delivery.BOTH
-    if group:
-        return Delivery.GROUP
-    if one:
-        return Delivery.ONE_TO_ONE
-    return None
+    return delivery_of(group, any(phrase in words for phrase in _ONE_PHRASES))
 
 
 def _category(name: str, kind: Kind, request: _Request, intro: str) -> str:
@@ -1096,7 +1029,7 @@ def _service(doc: _Doc, section: _ServiceSection, ctx: _Context) -> tuple[Servic
     elif len(options) == 1 and options[0].hours is not None and total_hours is None:
         total_hours = options[0].hours
 
-    end = _last_text_line(doc, section.start, section.end)
+    end = doc.last_text_line(section.start, section.end) or section.start
     service = ServiceData(
         key=slugify(name),
         name=name,
@@ -1176,12 +1109,8 @@ def _category_warnings(services: list[ServiceData], ctx: _Context) -> None:
 
 def parse(text: str, *, file: str) -> ParsedBrochure:
     """Read a Sodexo rate card into provider facts and one ServiceData per service section."""
-    try:
+    with only_brochure_errors(file, lambda exc: f"cannot read this Sodexo rate card: {exc}"):
         return _parse(text, file=file)
-    except BrochureError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - bad text must surface as a BrochureError, never a crash
-        raise BrochureError(file, None, f"cannot read this Sodexo rate card: {exc}") from exc
 
 
 def _parse(text: str, *, file: str) -> ParsedBrochure:
@@ -1191,7 +1120,7 @@ def _parse(text: str, *, file: str) -> ParsedBrochure:
     if title_line is None:
         raise doc.error(1, "not a Sodexo rate card: no '# Rate Card' title in the first 40 lines")
     title = clean(doc.line(title_line).lstrip("# "))
-    sections = _headings(doc, _H2, title_line + 1, len(doc))
+    sections = doc.sections(_H2, title_line + 1, len(doc), prefix="#")
     if not sections:
         raise doc.error(title_line, "no '## ' sections after the title")
     process, contact = _check_complete(doc, sections)
