@@ -160,8 +160,7 @@ def store_brochure(
     if provider is None:
         provider = Provider(id=pid, imported_at=now, **provider_values)
         session.add(provider)
-    elif _apply(provider, provider_values):
-        provider.imported_at = now
+    provider_changed = _apply(provider, provider_values)
 
     report = ImportReport(
         file=data.brochure_file,
@@ -209,8 +208,18 @@ def store_brochure(
     if gone:
         session.execute(update(Service).where(Service.id.in_(gone)).values(listed=False))
         report.withdrawn = len(gone)
+    if provider_changed or report.created or report.updated or report.withdrawn:
+        # imported_at marks the last import that changed anything: caches of the catalogue key on it.
+        provider.imported_at = now
     session.flush()
     return report
+
+
+def catalogue_version(*, session: Session) -> tuple[object, int]:
+    """Changes whenever an import changes the catalogue: (latest change, number of listed services)."""
+    latest = session.scalar(select(func.max(Provider.imported_at)))
+    count = session.scalar(select(func.count()).select_from(Service).where(Service.listed.is_(True))) or 0
+    return latest, count
 
 
 def _sync_options(service: Service, rows: list[dict[str, Any]]) -> bool:

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from ratecard.catalogue.models import Service
+from ratecard.catalogue.service import catalogue_version
 from ratecard.catalogue.schemas import ParsedBrochure, ServiceData, Setting
 from ratecard.eligibility.engine import Match, ServiceRules, in_display_order, match_all
 from ratecard.eligibility.facts import facts_of
@@ -74,12 +75,25 @@ def service_rules_from_brochure(parsed: ParsedBrochure) -> list[ServiceRules]:
     return in_display_order(one(s) for s in parsed.services)
 
 
+# Compiled rulebooks by database and catalogue version: compiling ~400 rules takes tens of
+# milliseconds, deciding a person under one. A re-import changes the version, so no stale rules.
+_RULEBOOKS: dict[tuple[object, ...], list[ServiceRules]] = {}
+_KEEP = 4
+
+
 def load_rulebook(*, session: Session) -> list[ServiceRules]:
-    """Every listed service's compiled rules."""
-    rows = session.scalars(
-        select(Service).where(Service.listed.is_(True)).options(selectinload(Service.provider))
-    )
-    return service_rules_from_rows(rows)
+    """Every listed service's compiled rules, compiled once per catalogue version."""
+    key = (str(session.get_bind().engine.url), *catalogue_version(session=session))
+    book = _RULEBOOKS.get(key)
+    if book is None:
+        rows = session.scalars(
+            select(Service).where(Service.listed.is_(True)).options(selectinload(Service.provider))
+        )
+        book = service_rules_from_rows(rows)
+        while len(_RULEBOOKS) >= _KEEP:
+            _RULEBOOKS.pop(next(iter(_RULEBOOKS)), None)
+        _RULEBOOKS[key] = book
+    return book
 
 
 def match(*, session: Session, profile: Profile, today: dt.date | None = None) -> list[Match]:

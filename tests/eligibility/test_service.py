@@ -1,0 +1,42 @@
+"""Matching against the stored catalogue: compiled once per catalogue version, never stale."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ratecard.catalogue import service as catalogue
+from ratecard.eligibility import service
+from ratecard.eligibility.engine import Outcome
+from ratecard.eligibility.profile import Profile
+from ratecard.eligibility.rules import Rule
+from tests.factories import parsed_brochure, provider_data, service_data
+
+MEN_ONLY = Rule.model_validate({"criterion": "sex", "message": "Men only.", "line": 3, "test": {"field": "sex", "in": ["male"]}})
+
+
+def _result(session, profile, sid):
+    return next(m.result for m in service.match(session=session, profile=profile) if m.service_id == sid)
+
+
+def test_it_uses_new_rules_as_soon_as_a_reimport_changes_them(session):
+    provider = provider_data(areas=["Northshire"])
+    item = service_data()
+    sid = catalogue.service_id(provider.code, item.key)
+    woman = Profile(sex="female", area="Northshire")
+    first = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    catalogue.store_brochure(session=session, parsed=parsed_brochure(provider=provider, services=[item]), checksum="a" * 64, now=first)
+    assert _result(session, woman, sid) is Outcome.ELIGIBLE
+    assert service.load_rulebook(session=session) is service.load_rulebook(session=session)  # compiled once
+    stricter = item.model_copy(update={"rules": [MEN_ONLY]})
+    catalogue.store_brochure(session=session, parsed=parsed_brochure(provider=provider, services=[stricter]),
+                             checksum="b" * 64, now=first + dt.timedelta(seconds=1))
+    assert _result(session, woman, sid) is Outcome.INELIGIBLE
+
+
+def test_it_keeps_the_version_when_a_reimport_changes_nothing(session):
+    provider = provider_data()
+    parsed = parsed_brochure(provider=provider)
+    catalogue.store_brochure(session=session, parsed=parsed, checksum="a" * 64, now=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+    before = catalogue.catalogue_version(session=session)
+    catalogue.store_brochure(session=session, parsed=parsed, checksum="a" * 64, now=dt.datetime(2026, 2, 1, tzinfo=dt.UTC))
+    assert catalogue.catalogue_version(session=session) == before
