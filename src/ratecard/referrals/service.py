@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import Select, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session, aliased, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ratecard.accounts.models import User
@@ -33,6 +33,9 @@ from ratecard.referrals.schemas import (
 )
 from ratecard.referrals.workflow import TRANSITIONS, Action, Status, actions_from, allowed_actions
 
+# Made once: a fresh alias per call would give every statement a new cache key and recompile it.
+_CREATOR = aliased(User, name="creator")
+_CASEWORKER = aliased(User, name="caseworker")
 _REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread on the phone
 
 
@@ -221,25 +224,29 @@ def list_referrals(
     counts = _counts(session, base)
     query = base if status is None else base.where(Referral.status == status.value)
     total = counts.get(status.value, 0) if status is not None else sum(counts.values())
-    rows = session.scalars(
-        query.options(selectinload(Referral.person))
+    caseworker = _CASEWORKER
+    # Only the columns the list shows, in one query: no ORM objects to build per row.
+    rows = session.execute(
+        query.with_only_columns(
+            Referral.id, Referral.reference, Referral.status, Person.crn, Person.name, Service.name,
+            Referral.provider_id, Referral.priority, Referral.referral_date, caseworker.name,
+        )
+        .join(Service, Service.id == Referral.service_id)
+        .outerjoin(caseworker, caseworker.id == Referral.caseworker_id)
         .order_by(Referral.created_at.desc(), Referral.id.desc())
         .offset((max(page, 1) - 1) * per_page)
         .limit(per_page)
     ).all()
-    names = _service_names(session, {r.service_id for r in rows})
-    workers = _user_names(session, {r.caseworker_id for r in rows if r.caseworker_id})
     if rows:
         # A list shows names and CRNs too: record that it was read, once per page.
         log_access(session=session, user=user, action=f"list referrals ({len(rows)})", channel=channel)
     return ReferralPage(
         items=[
             ReferralRow(
-                id=r.id, reference=r.reference, status=r.status, crn=r.person.crn, name=r.person.name,
-                service_name=names.get(r.service_id, r.service_id), provider=r.provider_id.upper(),
-                priority=r.priority, referral_date=r.referral_date, caseworker=workers.get(r.caseworker_id),
+                id=rid, reference=reference, status=status_value, crn=crn, name=name, service_name=service_name,
+                provider=provider_id.upper(), priority=priority, referral_date=referral_date, caseworker=worker,
             )
-            for r in rows
+            for rid, reference, status_value, crn, name, service_name, provider_id, priority, referral_date, worker in rows
         ],
         total=total, page=max(page, 1), per_page=per_page, pages=max(1, math.ceil(total / per_page)), counts=counts,
     )
@@ -250,45 +257,41 @@ def _counts(session: Session, base: Select) -> dict[str, int]:
     return {status: count for status, count in session.execute(select(sub.c.status, func.count()).group_by(sub.c.status))}
 
 
-def _service_names(session: Session, ids: set[str]) -> dict[str, str]:
-    if not ids:
-        return {}
-    return dict(session.execute(select(Service.id, Service.name).where(Service.id.in_(ids))).all())
-
-
-def _user_names(session: Session, ids: set[int | None]) -> dict[int | None, str]:
-    if not ids:
-        return {}
-    return dict(session.execute(select(User.id, User.name).where(User.id.in_(ids))).all())
-
-
 def to_out(session: Session, referral: Referral, user: User) -> ReferralOut:
     """The full view of a referral for `user`, with the actions they may take now."""
-    service_name, option_name = session.execute(
-        select(Service.name, ServiceOption.name)
+    creator, worker = _CREATOR, _CASEWORKER
+    service_name, option_name, referred_by, caseworker = session.execute(
+        select(Service.name, ServiceOption.name, creator.name, worker.name)
         .select_from(Service)
+        .join(creator, creator.id == referral.created_by_id)
         .outerjoin(ServiceOption, ServiceOption.id == referral.option_id)
+        .outerjoin(worker, worker.id == referral.caseworker_id)
         .where(Service.id == referral.service_id)
     ).one()
-    names = _user_names(session, {h.by_user_id for h in referral.history} | {referral.created_by_id, referral.caseworker_id})
+    history = session.execute(
+        select(ReferralHistory, User.name)
+        .join(User, User.id == ReferralHistory.by_user_id)
+        .where(ReferralHistory.referral_id == referral.id)
+        .order_by(ReferralHistory.id)
+    ).all()
     return ReferralOut(
         id=referral.id, reference=referral.reference, status=referral.status,
         person=PersonOut.model_validate(referral.person),
         service_id=referral.service_id, service_name=service_name,
         option_id=referral.option_id, option_name=option_name,
         provider=referral.provider_id.upper(), nsi_category=referral.nsi_category, nsi_subtype=referral.nsi_subtype,
-        region=referral.region, team=referral.team, referred_by=names.get(referral.created_by_id, "?"),
+        region=referral.region, team=referral.team, referred_by=referred_by,
         requirement_type=referral.requirement_type, referral_date=referral.referral_date,
         expected_start=referral.expected_start, expected_end=referral.expected_end, actual_end=referral.actual_end,
         risk_notes=referral.risk_notes, support_notes=referral.support_notes, location_notes=referral.location_notes,
         priority=referral.priority, prison=referral.prison, release_date=referral.release_date,
         msrp_modules=referral.msrp_modules, msrp_sessions=referral.msrp_sessions,
         eligibility_result=referral.eligibility_result, override_reason=referral.override_reason,
-        warnings=referral.warnings, caseworker=names.get(referral.caseworker_id),
+        warnings=referral.warnings, caseworker=caseworker,
         cancellation_charge_pence=referral.cancellation_charge_pence, registered_at=referral.registered_at,
         history=[
-            HistoryOut(from_status=h.from_status, to_status=h.to_status, at=h.at, by=names.get(h.by_user_id, "?"), reason=h.reason)
-            for h in referral.history
+            HistoryOut(from_status=h.from_status, to_status=h.to_status, at=h.at, by=by, reason=h.reason)
+            for h, by in history
         ],
         allowed_actions=allowed_actions(Status(referral.status), Role(user.role)),
     )
@@ -339,7 +342,7 @@ def _change(
     for key, value in {"status": transition.target.value, "status_changed_at": now, **(values or {})}.items():
         set_committed_value(referral, key, value)
     if "history" in referral.__dict__:
-        session.expire(referral, ["history"])
+        session.expire(referral, ["history"])  # a loaded history lacks the new row: read it again if asked
     return referral
 
 
