@@ -193,7 +193,6 @@ def main() -> None:
     started = time.perf_counter()
     people = [synthetic_profile(rng) for _ in range(args.profiles)]
     made = time.perf_counter()
-    faced = time.perf_counter()
     matrix = decide_many(services, people)
     decided = time.perf_counter()
     all_facts = [facts_of(person) for person in people[: args.baseline_sample]]  # for the comparisons below

@@ -6,7 +6,7 @@ import datetime as dt
 import math
 from typing import Any
 
-from sqlalchemy import Select, Text, and_, case, cast, func, or_, select, update
+from sqlalchemy import Select, Text, case, cast, func, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from ratecard.catalogue.models import Provider, Service, ServiceArea, ServiceOption
@@ -411,7 +411,7 @@ def filter_choices(*, session: Session) -> dict[str, list[Any]]:
         "categories": [c for c in CATEGORIES if c in categories_present],
         "areas": sorted(
             session.scalars(
-                select(ServiceArea.area).join(Service).where(and_(listed)).distinct()
+                select(ServiceArea.area).join(Service).where(listed).distinct()
             )
         ),
     }

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from ratecard.eligibility.areas import area_decision
-from ratecard.eligibility.rules import Compiled, Facts, Rule, RuleKind, Condition, compile_test
+from ratecard.eligibility.rules import Compiled, Facts, Rule, RuleKind, compile_test
 
 # Which profile fields would settle a rule field that is unknown.
 ASK_FOR = {

@@ -813,7 +813,6 @@ def _aliases(section: _Section, text: str, kind: Kind) -> list[str]:
         inner = clean(inner)
         if re.fullmatch(r"[A-Z]{2,6}", inner):
             # "Education, Training and Employment (ETE) one-to-one provision" -> "ETE one-to-one provision"
-            before = title[: title.index("(")].strip()
             after = title[title.index(")") + 1 :].strip()
             aliases.append(inner if not after else f"{inner} {after}")
             if not after:
