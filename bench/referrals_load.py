@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import itertools
+import json
 import os
 import socket
 import statistics
@@ -24,6 +25,7 @@ import time
 from collections import defaultdict
 
 import httpx2 as httpx
+import uvloop
 from sqlalchemy import create_engine, text
 
 from ratecard import migrate
@@ -66,6 +68,20 @@ def prepare(admin_url: str) -> tuple[str, dict[str, str], int]:
     return url, tokens, worker_id
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used so far, from /proc."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _machine_busy_seconds() -> float:
+    """CPU time the whole machine has spent not idle, summed over cores, from /proc/stat."""
+    with open("/proc/stat") as f:
+        values = [int(v) for v in f.readline().split()[1:]]
+    return (sum(values) - values[3] - values[4]) / os.sysconf("SC_CLK_TCK")
+
+
 def start_server(url: str, port: int) -> subprocess.Popen:
     """One uvicorn process serving ratecard on 127.0.0.1:port against `url`."""
     env = {**os.environ, "DATABASE_URL": url}
@@ -85,6 +101,41 @@ def start_server(url: str, port: int) -> subprocess.Popen:
     raise SystemExit("the server did not start")
 
 
+class _Connection:
+    """One keep-alive HTTP/1.1 connection: a deliberately small client, so that the load generator,
+    which shares the machine's two cores with the servers, spends as little of them as it can."""
+
+    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, port: int):
+        self.reader, self.writer, self.host = reader, writer, f"127.0.0.1:{port}"
+
+    @classmethod
+    async def open(cls, port: int) -> "_Connection":
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        return cls(reader, writer, port)
+
+    async def request(self, method: str, path: str, headers: dict[str, str], body=None) -> tuple[int, object]:
+        """Send one request and read its whole response; returns (status, parsed JSON body)."""
+        payload = json.dumps(body).encode() if body is not None else b""
+        head = f"{method} {path} HTTP/1.1\r\nHost: {self.host}\r\nContent-Length: {len(payload)}\r\n"
+        if body is not None:
+            head += "Content-Type: application/json\r\n"
+        head += "".join(f"{k}: {v}\r\n" for k, v in headers.items())
+        self.writer.write(head.encode() + b"\r\n" + payload)
+        status_line, *header_lines = (await self.reader.readuntil(b"\r\n\r\n")).decode("latin-1").split("\r\n")
+        length = 0
+        for line in header_lines:
+            name, _, value = line.partition(":")
+            if name.lower() == "content-length":
+                length = int(value)
+            elif name.lower() == "transfer-encoding":
+                raise RuntimeError("the bench client reads only Content-Length responses")
+        data = await self.reader.readexactly(length)
+        return int(status_line.split()[1]), json.loads(data) if data else None
+
+    def close(self) -> None:
+        self.writer.close()
+
+
 async def run_load(ports: list[int], tokens: dict[str, str], worker_id: int, clients: int, limit: int, seconds: float):
     """Drive the mixed load; returns {endpoint: [latencies]} and the elapsed time."""
     latencies: dict[str, list[float]] = defaultdict(list)
@@ -95,35 +146,37 @@ async def run_load(ports: list[int], tokens: dict[str, str], worker_id: int, cli
     pp = {"Authorization": f"Bearer {tokens['pp']}"}
     hub = {"Authorization": f"Bearer {tokens['hub']}"}
 
-    async def call(client: httpx.AsyncClient, name: str, method: str, path: str, headers, **kwargs):
+    async def call(client: "_Connection", name: str, method: str, path: str, headers: dict[str, str], json=None):
         nonlocal sent
         sent += 1
         started = time.perf_counter()
-        response = await client.request(method, path, headers=headers, **kwargs)
+        status, body = await client.request(method, path, headers, json)
         latencies[name].append(time.perf_counter() - started)
-        if response.status_code >= 400:
-            errors[f"{name} {response.status_code}"] += 1
-        return response
+        if status >= 400:
+            errors[f"{name} {status}"] += 1
+        return status, body
 
     async def client_loop(number: int) -> None:
         # Clients spread over the server processes, as a load balancer in front of them would.
-        port = ports[number % len(ports)]
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
+        client = await _Connection.open(ports[number % len(ports)])
+        try:
             while sent < limit and time.monotonic() < stop_at:
                 body = {
                     "person": {"crn": f"B{next(crns):06d}", "name": f"Bench Person {number}", "sex": "male", "area": "Lancashire"},
                     "service_id": "cln-conflict-resolution",
                 }
-                created = await call(client, "create", "POST", "/api/v1/referrals", pp, json=body)
-                if created.status_code != 201:
+                status, created = await call(client, "create", "POST", "/api/v1/referrals", pp, json=body)
+                if status != 201:
                     continue
-                rid = created.json()["id"]
+                rid = created["id"]
                 await call(client, "submit", "POST", f"/api/v1/referrals/{rid}/submit", pp, json={"override_reason": "bench"})
                 await call(client, "transfer", "POST", f"/api/v1/referrals/{rid}/transfer", pp, json={})
                 await call(client, "accept", "POST", f"/api/v1/referrals/{rid}/accept", hub, json={})
                 await call(client, "allocate", "POST", f"/api/v1/referrals/{rid}/allocate", hub, json={"caseworker_id": worker_id})
                 await call(client, "dashboard (practitioner)", "GET", "/api/v1/referrals", pp)
                 await call(client, "dashboard (hub)", "GET", "/api/v1/referrals?status=allocated", hub)
+        finally:
+            client.close()
 
     started = time.perf_counter()
     await asyncio.gather(*(client_loop(n) for n in range(clients)))
@@ -148,7 +201,11 @@ def main() -> None:
     ports = [_free_port() for _ in range(args.servers)]
     servers = [start_server(url, port) for port in ports]
     try:
-        latencies, errors, elapsed = asyncio.run(run_load(ports, tokens, worker_id, args.clients, args.requests, args.seconds))
+        before = ([_cpu_seconds(s.pid) for s in servers], time.process_time(), _machine_busy_seconds())
+        latencies, errors, elapsed = uvloop.run(run_load(ports, tokens, worker_id, args.clients, args.requests, args.seconds))
+        server_cpu = sum(_cpu_seconds(s.pid) for s in servers) - sum(before[0])
+        client_cpu = time.process_time() - before[1]
+        machine_cpu = _machine_busy_seconds() - before[2]
     finally:
         for server in servers:
             server.terminate()
@@ -161,6 +218,10 @@ def main() -> None:
     for name, values in latencies.items():
         print(f"  {name:26} n={len(values):5}  p50 {_pct(values, .5):6.1f}  p95 {_pct(values, .95):6.1f}  "
               f"p99 {_pct(values, .99):6.1f} ms  mean {statistics.mean(values) * 1000:6.1f}")
+    n = len(everything)
+    print(f"CPU per request: servers {server_cpu / n * 1000:.1f} ms, load client {client_cpu / n * 1000:.1f} ms, "
+          f"everything else (PostgreSQL...) {(machine_cpu - server_cpu - client_cpu) / n * 1000:.1f} ms; "
+          f"machine busy {machine_cpu / elapsed / (os.cpu_count() or 1):.0%}")
     print(f"errors: {dict(errors) or 'none'}")
 
 

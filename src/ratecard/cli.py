@@ -372,11 +372,17 @@ def serve(
     host: str = "127.0.0.1",
     port: int = 8000,
     reload: Annotated[bool, typer.Option(help="Restart on code changes (development).")] = False,
+    workers: Annotated[int, typer.Option(min=1, max=64, help="Worker processes; each serves one request at a time.")] = (
+        os.cpu_count() or 1
+    ),
 ) -> None:
     """Serve the web site and API."""
     import uvicorn
 
-    uvicorn.run("ratecard.web_app:create_app", factory=True, host=host, port=port, reload=reload)
+    # Each worker runs its handlers on its event loop, one request at a time (see ratecard.deps), so
+    # throughput comes from processes: one per core measured best (bench/referrals_load.py).
+    uvicorn.run("ratecard.web_app:create_app", factory=True, host=host, port=port, reload=reload,
+                workers=1 if reload else workers)
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -14,7 +14,7 @@ from ratecard.errors import NotSignedIn
 SESSION_COOKIE = "ratecard_session"
 
 
-def api_user(request: Request, session: DbSession) -> User:
+async def api_user(request: Request, session: DbSession) -> User:
     """The user of the request's `Authorization: Bearer` token, or 401."""
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     user = service.token_user(session=session, token=token.strip()) if scheme.lower() == "bearer" and token else None
@@ -23,7 +23,7 @@ def api_user(request: Request, session: DbSession) -> User:
     return user
 
 
-def web_user(request: Request, session: DbSession) -> User:
+async def web_user(request: Request, session: DbSession) -> User:
     """The signed-in user of this browser, or a redirect to the sign-in page."""
     token = request.cookies.get(SESSION_COOKIE)
     settings = request.app.state.settings

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from ratecard.accounts import service
 from ratecard.accounts.deps import SESSION_COOKIE
@@ -22,7 +23,7 @@ def _safe_next(target: str | None) -> str:
 
 
 @router.get("/login", response_class=HTMLResponse)
-def login_form(request: Request, next: str | None = None) -> HTMLResponse:
+async def login_form(request: Request, next: str | None = None) -> HTMLResponse:
     """The sign-in page."""
     return render(request, "accounts/login.html", next=_safe_next(next), error=None, email="", title="Sign in")
 
@@ -35,7 +36,7 @@ async def login(request: Request, session: DbSession) -> Response:
     email, password = str(form.get("email", "")), str(form.get("password", ""))
     target = _safe_next(str(form.get("next", "")))
     try:
-        user = service.authenticate(session=session, email=email, password=password)
+        user = await run_in_threadpool(service.authenticate, session=session, email=email, password=password)
     except service.AuthError as exc:
         return render(request, "accounts/login.html", status_code=exc.status_code, next=target, error=str(exc),
                       email=email, title="Sign in")

@@ -16,7 +16,7 @@ _NOT_FOUND = {404: {"description": "No such id", "content": {"application/json":
 
 
 @router.get("/services", response_model=ServicePage, summary="Search and filter services")
-def list_services(
+async def list_services(
     session: DbSession,
     filters: Annotated[ServiceFilters, Query()],
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
@@ -27,24 +27,24 @@ def list_services(
 
 
 @router.get("/services/{service_id}", response_model=ServiceOut, responses=_NOT_FOUND, summary="One service")
-def get_service(session: DbSession, service_id: str) -> ServiceOut:
+async def get_service(session: DbSession, service_id: str) -> ServiceOut:
     """Everything the catalogue knows of one service, with its options and source lines."""
     return service.get_service(session=session, service_id=service_id)
 
 
 @router.get("/providers", response_model=list[ProviderOut], summary="Providers")
-def list_providers(session: DbSession) -> list[ProviderOut]:
+async def list_providers(session: DbSession) -> list[ProviderOut]:
     """Every provider, with hub, transfer instructions and number of services."""
     return service.list_providers(session=session)
 
 
 @router.get("/providers/{provider_id}", response_model=ProviderOut, responses=_NOT_FOUND, summary="One provider")
-def get_provider(session: DbSession, provider_id: str) -> ProviderOut:
+async def get_provider(session: DbSession, provider_id: str) -> ProviderOut:
     """One provider by code (NSF, CLN, KSS...)."""
     return service.get_provider(session=session, provider_id=provider_id)
 
 
 @router.get("/filters", summary="Values the service filters can take")
-def filter_choices(session: DbSession) -> dict[str, list]:
+async def filter_choices(session: DbSession) -> dict[str, list]:
     """Providers, categories and areas present in the catalogue."""
     return service.filter_choices(session=session)

@@ -19,7 +19,7 @@ _FILTER_FIELDS = ("q", "provider", "category", "kind", "delivery", "area", "sett
 
 
 @router.get("/", response_class=HTMLResponse)
-def home(request: Request, session: DbSession) -> HTMLResponse:
+async def home(request: Request, session: DbSession) -> HTMLResponse:
     """Start page: search box, categories and providers."""
     return render(
         request,
@@ -39,7 +39,7 @@ def _filters_from(request: Request) -> tuple[ServiceFilters, dict[str, str], lis
 
 
 @router.get("/services", response_class=HTMLResponse)
-def services(request: Request, session: DbSession, page: int = 1) -> HTMLResponse:
+async def services(request: Request, session: DbSession, page: int = 1) -> HTMLResponse:
     """The catalogue with filters and search; works as a plain GET form without JavaScript."""
     filters, raw, errors = _filters_from(request)
     result = service.list_services(
@@ -64,7 +64,7 @@ def services(request: Request, session: DbSession, page: int = 1) -> HTMLRespons
 
 
 @router.get("/services/{service_id}", response_class=HTMLResponse)
-def service_page(request: Request, session: DbSession, service_id: str) -> HTMLResponse:
+async def service_page(request: Request, session: DbSession, service_id: str) -> HTMLResponse:
     """One service in full, with how to refer."""
     item = service.get_service(session=session, service_id=service_id)
     provider = service.get_provider(session=session, provider_id=item.provider)
@@ -72,13 +72,13 @@ def service_page(request: Request, session: DbSession, service_id: str) -> HTMLR
 
 
 @router.get("/providers", response_class=HTMLResponse)
-def providers(request: Request, session: DbSession) -> HTMLResponse:
+async def providers(request: Request, session: DbSession) -> HTMLResponse:
     """Every provider."""
     return render(request, "catalogue/providers.html", providers=service.list_providers(session=session))
 
 
 @router.get("/providers/{provider_id}", response_class=HTMLResponse)
-def provider_page(request: Request, session: DbSession, provider_id: str) -> HTMLResponse:
+async def provider_page(request: Request, session: DbSession, provider_id: str) -> HTMLResponse:
     """One provider: hub, how to transfer, and its services by category."""
     provider = service.get_provider(session=session, provider_id=provider_id)
     items = service.export_services(session=session, filters=ServiceFilters(provider=provider.code))

@@ -13,7 +13,7 @@ router = APIRouter(prefix="/api/v1", tags=["eligibility"])
 
 
 @router.post("/match", response_model=list[Match], summary="Which interventions fit this person, and why not")
-def match(session: DbSession, profile: Profile) -> list[Match]:
+async def match(session: DbSession, profile: Profile) -> list[Match]:
     """Every listed service decided for the profile: `eligible`, `unknown` (with the fields that would
     decide it) or `ineligible` (with every failing criterion and its brochure line). Every profile
     field is optional; send what you know."""
@@ -21,6 +21,6 @@ def match(session: DbSession, profile: Profile) -> list[Match]:
 
 
 @router.get("/rules-report", response_model=list[service.CoverageRow], summary="How much of each brochure's criteria is encoded")
-def rules_report(session: DbSession) -> list[service.CoverageRow]:
+async def rules_report(session: DbSession) -> list[service.CoverageRow]:
     """Per service: printed criteria lines, how many a rule cites, and full / partial / none."""
     return service.rules_report(session=session)

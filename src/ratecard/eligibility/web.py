@@ -36,7 +36,7 @@ def _form_page(request: Request, raw: dict, errors: dict[str, str], status_code:
 
 
 @router.get("/match", response_class=HTMLResponse)
-def match_form(request: Request) -> HTMLResponse:
+async def match_form(request: Request) -> HTMLResponse:
     """The profile form; every field is optional."""
     return _form_page(request, {}, {})
 

@@ -24,7 +24,7 @@ _ERRORS = {
 
 
 @router.post("", response_model=ReferralOut, status_code=201, responses=_ERRORS, summary="Create a draft referral")
-def create(
+async def create(
     session: DbSession, user: ApiUser, data: ReferralIn, response: Response,
     idempotency_key: Annotated[str | None, Header(max_length=100)] = None,
 ) -> ReferralOut:
@@ -37,7 +37,7 @@ def create(
 
 
 @router.get("", response_model=ReferralPage, responses=_ERRORS, summary="List referrals")
-def list_referrals(
+async def list_referrals(
     session: DbSession, user: ApiUser,
     status: Status | None = None,
     q: Annotated[str | None, Query(max_length=100, description="Reference, CRN or name")] = None,
@@ -50,14 +50,14 @@ def list_referrals(
 
 
 @router.get("/{referral_id}", response_model=ReferralOut, responses=_ERRORS, summary="One referral")
-def get(session: DbSession, user: ApiUser, referral_id: int) -> ReferralOut:
+async def get(session: DbSession, user: ApiUser, referral_id: int) -> ReferralOut:
     """A referral with its history and the actions you may take; the read is logged."""
     referral = service.get_referral(session=session, user=user, referral_id=referral_id, channel="api")
     return service.to_out(session, referral, user)
 
 
 def _transition(action: Action):  # type: ignore[no-untyped-def]
-    def handler(session: DbSession, user: ApiUser, referral_id: int, body: TransitionIn | None = None) -> ReferralOut:
+    async def handler(session: DbSession, user: ApiUser, referral_id: int, body: TransitionIn | None = None) -> ReferralOut:
         referral = service.perform(session=session, user=user, referral_id=referral_id, action=action, body=body or TransitionIn())
         return service.to_out(session, referral, user)
 
@@ -74,7 +74,7 @@ for _action in Action:
 
 
 @router.post("/{referral_id}/registration", response_model=ReferralOut, responses=_ERRORS, summary="Record registration")
-def registration(session: DbSession, user: ApiUser, referral_id: int) -> ReferralOut:
+async def registration(session: DbSession, user: ApiUser, referral_id: int) -> ReferralOut:
     """The provider records the person's registration (a later cancellation may then be charged)."""
     referral = service.record_registration(session=session, user=user, referral_id=referral_id)
     return service.to_out(session, referral, user)

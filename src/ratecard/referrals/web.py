@@ -25,7 +25,7 @@ router = APIRouter(include_in_schema=False)
 
 
 @router.get("/referrals", response_class=HTMLResponse)
-def dashboard(request: Request, session: DbSession, user: WebUser, status: str | None = None,
+async def dashboard(request: Request, session: DbSession, user: WebUser, status: str | None = None,
               q: str | None = None, page: int = 1) -> HTMLResponse:
     """My referrals (practitioners) or the hub's inbox, by status, searchable by reference, CRN or name."""
     chosen = Status(status) if status in {s.value for s in Status} else None
@@ -55,7 +55,7 @@ def _referral_form(request: Request, service_item, raw: dict, errors: dict[str, 
 
 
 @router.get("/referrals/new", response_class=HTMLResponse)
-def new_referral(request: Request, session: DbSession, user: WebUser, service_id: str | None = None) -> HTMLResponse:
+async def new_referral(request: Request, session: DbSession, user: WebUser, service_id: str | None = None) -> HTMLResponse:
     """The referral form for one service (chosen from the catalogue)."""
     if not service_id:
         return RedirectResponse("/services", status_code=303)  # type: ignore[return-value]
@@ -127,7 +127,7 @@ def _detail(request: Request, session, user, referral_id: int, *, problems: list
 
 
 @router.get("/referrals/{referral_id}", response_class=HTMLResponse)
-def referral_page(request: Request, session: DbSession, user: WebUser, referral_id: int) -> HTMLResponse:
+async def referral_page(request: Request, session: DbSession, user: WebUser, referral_id: int) -> HTMLResponse:
     """One referral: details, history and the actions this user may take."""
     return _detail(request, session, user, referral_id)
 
