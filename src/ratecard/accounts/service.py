@@ -9,7 +9,7 @@ from enum import StrEnum
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, insert, select
 from sqlalchemy.orm import Session
 
 from ratecard.accounts.models import AccessLog, ApiToken, User, WebSession
@@ -166,13 +166,18 @@ def issue_token(*, session: Session, user: User, name: str = "api", days: int = 
     return token
 
 
+# Built once (this runs on every API call): the statement keeps its cache key between requests.
+_TOKEN_USER = (
+    select(User)
+    .join(ApiToken, ApiToken.user_id == User.id)
+    .where(ApiToken.token_hash == bindparam("digest"), ApiToken.expires_at > bindparam("now"), User.active.is_(True))
+)
+_INSERT_ACCESS = insert(AccessLog.__table__)
+
+
 def token_user(*, session: Session, token: str, now: dt.datetime | None = None) -> User | None:
-    """The user of a valid, unexpired API token, or None (one query: this runs on every API call)."""
-    return session.scalar(
-        select(User)
-        .join(ApiToken, ApiToken.user_id == User.id)
-        .where(ApiToken.token_hash == _digest(token), ApiToken.expires_at > _now(now), User.active.is_(True))
-    )
+    """The user of a valid, unexpired API token, or None."""
+    return session.scalar(_TOKEN_USER, {"digest": _digest(token), "now": _now(now)})
 
 
 def log_access(
@@ -180,8 +185,9 @@ def log_access(
     crn: str | None = None, now: dt.datetime | None = None,
 ) -> None:
     """Record that `user` read a person's data."""
-    session.add(
-        AccessLog(user_id=user.id, referral_id=referral_id, person_crn=crn, action=action, channel=channel, at=_now(now))
+    session.execute(
+        _INSERT_ACCESS,
+        {"user_id": user.id, "referral_id": referral_id, "person_crn": crn, "action": action, "channel": channel, "at": _now(now)},
     )
 
 

@@ -17,13 +17,18 @@ from sqlalchemy.orm import Session
 
 from ratecard.accounts.models import User
 from ratecard.catalogue.models import Provider, Service
+from ratecard.referrals import queries
 from ratecard.referrals.models import OutboxMessage, Referral
 
 FROM_ADDRESS = "ratecard@localhost"
 
 
 def _queue(session: Session, *, kind: str, to: str, subject: str, body: str, referral_id: int, now: dt.datetime) -> None:
-    session.add(OutboxMessage(kind=kind, to_address=to, subject=subject, body=body, referral_id=referral_id, created_at=now, attempts=0))
+    session.execute(
+        queries.INSERT_OUTBOX,
+        {"kind": kind, "to_address": to, "subject": subject, "body": body, "referral_id": referral_id,
+         "created_at": now, "attempts": 0},
+    )
 
 
 def referral_submitted(*, session: Session, referral: Referral, service: Service, provider: Provider, now: dt.datetime) -> None:

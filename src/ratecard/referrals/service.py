@@ -9,17 +9,17 @@ import math
 import secrets
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, aliased, joinedload
+from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ratecard.accounts.models import User
 from ratecard.accounts.service import Role, log_access
 from ratecard.catalogue.models import Provider, Service, ServiceOption
 from ratecard.errors import Conflict, Forbidden, InvalidInput, NotFound
-from ratecard.referrals import notifications
-from ratecard.referrals.models import OPEN_STATUSES, Person, PersonEvent, Referral, ReferralHistory
+from ratecard.referrals import notifications, queries
+from ratecard.referrals.models import OPEN_STATUSES, Person, PersonEvent, Referral
 from ratecard.referrals.rules import submission_checks
 from ratecard.referrals.schemas import (
     HistoryOut,
@@ -33,9 +33,6 @@ from ratecard.referrals.schemas import (
 )
 from ratecard.referrals.workflow import TRANSITIONS, Action, Status, actions_from, allowed_actions
 
-# Made once: a fresh alias per call would give every statement a new cache key and recompile it.
-_CREATOR = aliased(User, name="creator")
-_CASEWORKER = aliased(User, name="caseworker")
 _REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread on the phone
 
 
@@ -51,21 +48,9 @@ def new_reference() -> str:
 # --- who may see what -------------------------------------------------------------------------
 
 
-def visible(query: Select, user: User) -> Select:
-    """`query` narrowed to the referrals `user` may see."""
-    role = Role(user.role)
-    if role is Role.ADMIN:
-        return query
-    if role is Role.PRACTITIONER:
-        return query.where(Referral.region == user.region)
-    if role is Role.HUB:
-        return query.where(Referral.provider_id == user.provider_id, Referral.status != Status.DRAFT.value)
-    return query.where(Referral.provider_id == user.provider_id, Referral.caseworker_id == user.id)
-
-
 def _load(session: Session, user: User, referral_id: int) -> Referral:
     referral = session.scalar(
-        visible(select(Referral).where(Referral.id == referral_id), user).options(joinedload(Referral.person))
+        queries.load_referral(Role(user.role)), {"referral_id": referral_id, **queries.scope_params(user)}
     )
     if referral is None:
         # The same answer whether it does not exist or belongs to someone else: ids reveal nothing.
@@ -180,8 +165,8 @@ def create_referral(
     except IntegrityError as exc:
         # Lost a race with an identical request: the unique indexes decide, we report.
         raise Conflict("A matching referral was created at the same moment; reload and try again.") from exc
-    session.add(ReferralHistory(referral_id=referral.id, from_status=None, to_status=Status.DRAFT.value, at=now, by_user_id=user.id, reason="Created"))
-    session.flush()
+    set_committed_value(referral, "person", person)  # known already: spare to_out a lazy load
+    _record(session, referral.id, None, Status.DRAFT.value, now=now, user=user, reason="Created")
     return referral, True
 
 
@@ -214,29 +199,16 @@ def list_referrals(
     per_page: int = 20, channel: str = "api",
 ) -> ReferralPage:
     """The user's referrals (their region's, their provider's or allocated to them), newest first."""
-    base = visible(select(Referral).join(Person), user)
-    if q:
-        term = q.strip()
-        like = f"%{term.lower()}%"
-        base = base.where(
-            or_(Referral.reference == term.upper(), Person.crn == term.upper(), func.lower(Person.name).like(like))
-        )
-    counts = _counts(session, base)
-    query = base if status is None else base.where(Referral.status == status.value)
+    page = max(page, 1)
+    term = (q or "").strip()
+    counts_query, rows_query = queries.referral_list(Role(user.role), by_status=status is not None, searching=bool(term))
+    params = {
+        **queries.scope_params(user), "status": status.value if status else None,
+        "term": term.upper(), "like": f"%{term.lower()}%", "offset": (page - 1) * per_page, "limit": per_page,
+    }
+    counts = {value: count for value, count in session.execute(counts_query, params)}
     total = counts.get(status.value, 0) if status is not None else sum(counts.values())
-    caseworker = _CASEWORKER
-    # Only the columns the list shows, in one query: no ORM objects to build per row.
-    rows = session.execute(
-        query.with_only_columns(
-            Referral.id, Referral.reference, Referral.status, Person.crn, Person.name, Service.name,
-            Referral.provider_id, Referral.priority, Referral.referral_date, caseworker.name,
-        )
-        .join(Service, Service.id == Referral.service_id)
-        .outerjoin(caseworker, caseworker.id == Referral.caseworker_id)
-        .order_by(Referral.created_at.desc(), Referral.id.desc())
-        .offset((max(page, 1) - 1) * per_page)
-        .limit(per_page)
-    ).all()
+    rows = session.execute(rows_query, params).all()
     if rows:
         # A list shows names and CRNs too: record that it was read, once per page.
         log_access(session=session, user=user, action=f"list referrals ({len(rows)})", channel=channel)
@@ -248,32 +220,14 @@ def list_referrals(
             )
             for rid, reference, status_value, crn, name, service_name, provider_id, priority, referral_date, worker in rows
         ],
-        total=total, page=max(page, 1), per_page=per_page, pages=max(1, math.ceil(total / per_page)), counts=counts,
+        total=total, page=page, per_page=per_page, pages=max(1, math.ceil(total / per_page)), counts=counts,
     )
-
-
-def _counts(session: Session, base: Select) -> dict[str, int]:
-    sub = base.with_only_columns(Referral.status).subquery()
-    return {status: count for status, count in session.execute(select(sub.c.status, func.count()).group_by(sub.c.status))}
 
 
 def to_out(session: Session, referral: Referral, user: User) -> ReferralOut:
     """The full view of a referral for `user`, with the actions they may take now."""
-    creator, worker = _CREATOR, _CASEWORKER
-    service_name, option_name, referred_by, caseworker = session.execute(
-        select(Service.name, ServiceOption.name, creator.name, worker.name)
-        .select_from(Service)
-        .join(creator, creator.id == referral.created_by_id)
-        .outerjoin(ServiceOption, ServiceOption.id == referral.option_id)
-        .outerjoin(worker, worker.id == referral.caseworker_id)
-        .where(Service.id == referral.service_id)
-    ).one()
-    history = session.execute(
-        select(ReferralHistory, User.name)
-        .join(User, User.id == ReferralHistory.by_user_id)
-        .where(ReferralHistory.referral_id == referral.id)
-        .order_by(ReferralHistory.id)
-    ).all()
+    rows = session.execute(queries.REFERRAL_VIEW, {"referral_id": referral.id}).all()
+    service_name, option_name, referred_by, caseworker = rows[0][:4]
     return ReferralOut(
         id=referral.id, reference=referral.reference, status=referral.status,
         person=PersonOut.model_validate(referral.person),
@@ -290,8 +244,9 @@ def to_out(session: Session, referral: Referral, user: User) -> ReferralOut:
         warnings=referral.warnings, caseworker=caseworker,
         cancellation_charge_pence=referral.cancellation_charge_pence, registered_at=referral.registered_at,
         history=[
-            HistoryOut(from_status=h.from_status, to_status=h.to_status, at=h.at, by=by, reason=h.reason)
-            for h, by in history
+            HistoryOut(from_status=from_status, to_status=to_status, at=at, by=by, reason=reason)
+            for *_, from_status, to_status, at, reason, by in rows
+            if to_status is not None
         ],
         allowed_actions=allowed_actions(Status(referral.status), Role(user.role)),
     )
@@ -331,19 +286,22 @@ def _change(
             f"Someone else changed this referral first: it is now {latest.value.replace('_', ' ')}.",
             status=latest.value, allowed=[a.value for a in actions_from(latest)],
         )
-    session.add(
-        ReferralHistory(
-            referral_id=referral.id, from_status=current.value, to_status=transition.target.value, at=now,
-            by_user_id=user.id, reason=reason,
-        )
-    )
-    session.flush()
+    _record(session, referral.id, current.value, transition.target.value, now=now, user=user, reason=reason)
     # The row now holds what the UPDATE wrote; mirror it on the loaded object instead of re-reading it.
     for key, value in {"status": transition.target.value, "status_changed_at": now, **(values or {})}.items():
         set_committed_value(referral, key, value)
     if "history" in referral.__dict__:
         session.expire(referral, ["history"])  # a loaded history lacks the new row: read it again if asked
     return referral
+
+
+def _record(session: Session, referral_id: int, from_status: str | None, to_status: str, *, now: dt.datetime,
+            user: User, reason: str | None) -> None:
+    session.execute(
+        queries.INSERT_HISTORY,
+        {"referral_id": referral_id, "from_status": from_status, "to_status": to_status, "at": now,
+         "by_user_id": user.id, "reason": reason},
+    )
 
 
 def submit(*, session: Session, user: User, referral_id: int, override_reason: str | None = None,

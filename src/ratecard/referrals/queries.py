@@ -1,0 +1,107 @@
+"""The statements the referral hot paths run, built once with named parameters.
+
+A statement object memoises its own cache key, so building these once spares every request the work
+of constructing the statement and hashing it to find its compiled form (about a tenth of the server's
+CPU under `bench/referrals_load.py` when they were built per call). Values go in as parameters;
+`scope_params(user)` supplies the ones the visibility rules name.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, bindparam, func, insert, or_, select
+from sqlalchemy.orm import aliased, joinedload
+
+from ratecard.accounts.models import User
+from ratecard.accounts.service import Role
+from ratecard.catalogue.models import Service, ServiceOption
+from ratecard.referrals.models import OutboxMessage, Person, Referral, ReferralHistory
+from ratecard.referrals.workflow import Status
+
+_creator = aliased(User, name="creator")
+_caseworker = aliased(User, name="caseworker")
+_changed_by = aliased(User, name="changed_by")
+
+
+def scope(role: Role) -> list[ColumnElement[bool]]:
+    """Conditions narrowing referrals to those a user of `role` may see (parameters from `scope_params`)."""
+    if role is Role.ADMIN:
+        return []
+    if role is Role.PRACTITIONER:
+        return [Referral.region == bindparam("scope_region")]
+    if role is Role.HUB:
+        return [Referral.provider_id == bindparam("scope_provider"), Referral.status != Status.DRAFT.value]
+    return [Referral.provider_id == bindparam("scope_provider"), Referral.caseworker_id == bindparam("scope_user")]
+
+
+def scope_params(user: User) -> dict[str, Any]:
+    """The values `scope` conditions name, for `user` (unused ones are ignored)."""
+    return {"scope_region": user.region, "scope_provider": user.provider_id, "scope_user": user.id}
+
+
+@cache
+def load_referral(role: Role) -> Select:
+    """One referral by `referral_id`, with its person, if a user of `role` may see it."""
+    return (
+        select(Referral)
+        .where(Referral.id == bindparam("referral_id"), *scope(role))
+        .options(joinedload(Referral.person))
+    )
+
+
+# Everything the full view shows beyond the referral row, in one round trip: the names it refers to,
+# then one row per history entry (a referral has a handful, so repeating the names costs nothing).
+REFERRAL_VIEW = (
+    select(
+        Service.name, ServiceOption.name, _creator.name, _caseworker.name,
+        ReferralHistory.from_status, ReferralHistory.to_status, ReferralHistory.at, ReferralHistory.reason,
+        _changed_by.name,
+    )
+    .select_from(Referral)
+    .join(Service, Service.id == Referral.service_id)
+    .join(_creator, _creator.id == Referral.created_by_id)
+    .outerjoin(ServiceOption, ServiceOption.id == Referral.option_id)
+    .outerjoin(_caseworker, _caseworker.id == Referral.caseworker_id)
+    .outerjoin(ReferralHistory, ReferralHistory.referral_id == Referral.id)
+    .outerjoin(_changed_by, _changed_by.id == ReferralHistory.by_user_id)
+    .where(Referral.id == bindparam("referral_id"))
+    .order_by(ReferralHistory.id)
+)
+
+
+@cache
+def referral_list(role: Role, *, by_status: bool, searching: bool) -> tuple[Select, Select]:
+    """(counts per status, one page of rows) of the referrals a user of `role` may see.
+
+    Parameters: the scope's, `status` when `by_status`, `term` and `like` when `searching`,
+    `offset` and `limit`."""
+    base = select(Referral).join(Person).where(*scope(role))
+    if searching:
+        base = base.where(
+            or_(
+                Referral.reference == bindparam("term"), Person.crn == bindparam("term"),
+                func.lower(Person.name).like(bindparam("like")),
+            )
+        )
+    counted = base.with_only_columns(Referral.status).subquery()
+    counts = select(counted.c.status, func.count()).group_by(counted.c.status)
+    rows = base if not by_status else base.where(Referral.status == bindparam("status"))
+    page = (
+        rows.with_only_columns(
+            Referral.id, Referral.reference, Referral.status, Person.crn, Person.name, Service.name,
+            Referral.provider_id, Referral.priority, Referral.referral_date, _caseworker.name,
+        )
+        .join(Service, Service.id == Referral.service_id)
+        .outerjoin(_caseworker, _caseworker.id == Referral.caseworker_id)
+        .order_by(Referral.created_at.desc(), Referral.id.desc())
+        .offset(bindparam("offset"))
+        .limit(bindparam("limit"))
+    )
+    return counts, page
+
+
+# Rows nobody edits once written go in with plain INSERTs: no unit of work to build for them.
+INSERT_HISTORY = insert(ReferralHistory.__table__)
+INSERT_OUTBOX = insert(OutboxMessage.__table__)
