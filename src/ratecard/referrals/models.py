@@ -58,6 +58,12 @@ class Referral(Base):
             sqlite_where=text(_OPEN_SQL), postgresql_where=text(_OPEN_SQL),
         ),
         UniqueConstraint("created_by_id", "idempotency_key", name="uq_referrals_idempotency"),
+        # Dashboards: counts per status are index-only scans, and a page of the newest is read in
+        # index order and stops after one page, however many referrals a region or provider has.
+        Index("ix_referrals_region_status_created", "region", "status", "created_at", "id"),
+        Index("ix_referrals_region_created", "region", "created_at", "id"),
+        Index("ix_referrals_provider_status_created", "provider_id", "status", "created_at", "id"),
+        Index("ix_referrals_provider_created", "provider_id", "created_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -65,10 +71,10 @@ class Referral(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
     service_id: Mapped[str] = mapped_column(ForeignKey("services.id"), index=True)
     option_id: Mapped[str | None] = mapped_column(ForeignKey("service_options.id"))
-    provider_id: Mapped[str] = mapped_column(ForeignKey("providers.id"), index=True)
+    provider_id: Mapped[str] = mapped_column(ForeignKey("providers.id"))
     nsi_category: Mapped[str | None] = mapped_column(String(200))
     nsi_subtype: Mapped[str | None] = mapped_column(String(300))
-    region: Mapped[str] = mapped_column(String(100), index=True)
+    region: Mapped[str] = mapped_column(String(100))
     team: Mapped[str | None] = mapped_column(String(100))
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     event_id: Mapped[int | None] = mapped_column(ForeignKey("person_events.id"))

@@ -85,7 +85,10 @@ def referral_list(role: Role, *, by_status: bool, searching: bool) -> tuple[Sele
                 func.lower(Person.name).like(bindparam("like")),
             )
         )
-    counted = base.with_only_columns(Referral.status).subquery()
+        counted = base.with_only_columns(Referral.status).subquery()
+    else:
+        # Without a search the counts need no person: an index-only scan of (region or provider, status).
+        counted = select(Referral.status).where(*scope(role)).subquery()
     counts = select(counted.c.status, func.count()).group_by(counted.c.status)
     rows = base if not by_status else base.where(Referral.status == bindparam("status"))
     page = (
