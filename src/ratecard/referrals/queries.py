@@ -11,14 +11,14 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, bindparam, func, insert, or_, select
+from sqlalchemy import ColumnElement, Select, Update, bindparam, func, insert, or_, select, update
 from sqlalchemy.orm import aliased, joinedload
 
 from ratecard.accounts.models import User
 from ratecard.accounts.service import Role
 from ratecard.catalogue.models import Service, ServiceOption
 from ratecard.referrals.models import OutboxMessage, Person, Referral, ReferralHistory
-from ratecard.referrals.workflow import Status
+from ratecard.referrals.workflow import TRANSITIONS, Action, Status
 
 _creator = aliased(User, name="creator")
 _caseworker = aliased(User, name="caseworker")
@@ -103,6 +103,16 @@ def referral_list(role: Role, *, by_status: bool, searching: bool) -> tuple[Sele
         .limit(bindparam("limit"))
     )
     return counts, page
+
+
+@cache
+def change_status(action: Action) -> Update:
+    """The conditional UPDATE of `action`: it changes a row only while the row is in one of the action's
+    source statuses, so of two racing requests exactly one updates it. Parameter: `referral_id`; the
+    values to set are the other parameters, by column name."""
+    table = Referral.__table__
+    sources = [s.value for s in TRANSITIONS[action].sources]
+    return update(table).where(table.c.id == bindparam("referral_id"), table.c.status.in_(sources))
 
 
 # Rows nobody edits once written go in with plain INSERTs: no unit of work to build for them.

@@ -9,7 +9,7 @@ import math
 import secrets
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
@@ -273,11 +273,10 @@ def _change(
             f"A referral that is {current.value.replace('_', ' ')} cannot be {transition.target.value.replace('_', ' ')}.",
             status=current.value, allowed=[a.value for a in actions_from(current)],
         )
+    # The SET clause follows the parameters' names: status, status_changed_at and the action's own.
     result = session.execute(
-        update(Referral)
-        .where(Referral.id == referral.id, Referral.status.in_([s.value for s in transition.sources]))
-        .values(status=transition.target.value, status_changed_at=now, **(values or {}))
-        .execution_options(synchronize_session=False)
+        queries.change_status(action),
+        {"referral_id": referral.id, "status": transition.target.value, "status_changed_at": now, **(values or {})},
     )
     if result.rowcount != 1:
         session.refresh(referral)
