@@ -3,10 +3,11 @@
 Creates a fresh database, migrates it, imports the brochures, makes bench users, starts uvicorn on
 127.0.0.1, then runs CLIENTS concurrent clients, each repeating: create a referral, submit, transfer,
 accept, allocate, and read both dashboards — until REQUESTS requests or SECONDS have passed.
-Prints throughput and p50/p95/p99 latency, overall and per endpoint. Target: >= 250 requests/s with
+Prints throughput and p50/p95/p99 latency, overall and per endpoint, and the CPU each request cost the
+servers, the load client and the rest of the machine (PostgreSQL). Target: >= 250 requests/s with
 p99 under 200 ms on a 2-core machine.
 
-    .venv/bin/python bench/referrals_load.py [--clients 16] [--requests 4000] [--seconds 60] [--servers 2]
+    .venv/bin/python bench/referrals_load.py [--clients 16] [--requests 12000] [--seconds 60] [--servers 2]
         [--admin-url postgresql://postgres@127.0.0.1:5432/test]
 """
 
@@ -192,7 +193,7 @@ def main() -> None:
     """Prepare, serve, load, report."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=16)
-    parser.add_argument("--requests", type=int, default=4000)
+    parser.add_argument("--requests", type=int, default=12000)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--servers", type=int, default=2, help="uvicorn processes, one per core")
     parser.add_argument("--admin-url", default=os.environ.get("RATECARD_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test"))
