@@ -4,9 +4,10 @@ How requests run: every route is `async def` and calls the (synchronous) service
 so a worker process serves one request at a time, as a WSGI sync worker does, and throughput comes
 from running several processes (`ratecard serve --workers`). Handing each dependency and handler to
 a thread pool instead cost four thread hops a request and the threads then fought over the GIL:
-`bench/referrals_load.py` measured 8.5 ms of server CPU a request that way against 5.4 ms this way
-(159 against 267 requests/s on two cores). The exception is CPU work that releases the GIL (argon2
-in sign-in), which goes to a thread so the process can serve others meanwhile.
+`bench/referrals_load.py` measured 8.5 ms of server CPU a request that way against 5.7 ms this way
+(about 160 against 226 requests/s on two cores, before the statements were tuned). The exception
+is CPU work that releases the GIL (argon2 in sign-in), which goes to a thread so the process can
+serve others meanwhile.
 """
 
 from __future__ import annotations

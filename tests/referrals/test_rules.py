@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ratecard.accounts.service import Role
 from ratecard.errors import Conflict, InvalidInput
 from ratecard.referrals import service
-from ratecard.referrals.models import Referral
+from ratecard.referrals.models import Referral, ReferralHistory
 from tests.referrals import factories as f
 
 TODAY = dt.date.today()
@@ -56,6 +57,14 @@ def test_it_blocks_an_ineligible_person_unless_an_override_reason_is_recorded(s,
     done = _submit(s, pp, referral, override_reason="Identifies as a woman; agreed with the provider")
     assert done.status == "referred" and done.eligibility_result == "ineligible"
     assert done.override_reason.startswith("Identifies") and any("Referred although not eligible" in w for w in done.warnings)
+    assert s.scalars(select(ReferralHistory.reason).where(ReferralHistory.referral_id == referral.id)).all()[-1].startswith("Identifies")
+
+
+def test_it_ignores_an_override_reason_when_the_person_is_eligible(s, pp):
+    referral = f.draft(s, pp)
+    done = _submit(s, pp, referral, override_reason="Just in case")
+    assert done.eligibility_result == "eligible" and done.override_reason is None
+    assert s.scalars(select(ReferralHistory.reason).where(ReferralHistory.referral_id == referral.id)).all() == ["Created", None]
 
 
 def test_it_blocks_a_service_outside_the_persons_area_even_with_an_override(s, pp):

@@ -326,7 +326,9 @@ def submit(*, session: Session, user: User, referral_id: int, override_reason: s
         }
     else:
         values = {}
-    referral = _change(session, user, referral_id, Action.SUBMIT, reason=override_reason, now=now, values=values, referral=referral)
+    # The history keeps an override reason only when it overrode something.
+    referral = _change(session, user, referral_id, Action.SUBMIT, reason=values.get("override_reason"), now=now,
+                       values=values, referral=referral)
     notifications.referral_submitted(session=session, referral=referral, service=service, provider=provider, now=now)
     return referral
 
