@@ -63,12 +63,16 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _begin(connection) -> None:  # type: ignore[no-untyped-def]
-            connection.exec_driver_sql("BEGIN")
+            # IMMEDIATE takes the write lock up front, so concurrent transactions (several worker
+            # processes) queue on busy_timeout. A plain BEGIN reads first and fails with "database
+            # is locked" when two of them later try to write.
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
-    # No pre-ping (a round trip per checkout); a pool as large as the thread pool uses, so connections
-    # are reused rather than opened and closed per request (opening one costs PostgreSQL a process).
-    return create_engine(url, echo=echo, pool_recycle=1800, pool_size=20, max_overflow=20)
+    # No pre-ping (a round trip per checkout). A worker runs one request at a time, so it needs one
+    # connection, plus one for a sign-in checked in a thread; the rest is headroom. Connections are
+    # kept, not opened per request: opening one costs PostgreSQL a process.
+    return create_engine(url, echo=echo, pool_recycle=1800, pool_size=5, max_overflow=10)
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
