@@ -1,10 +1,9 @@
 """Where tests find the shared brochures and the repo's curated data."""
 
-from pathlib import Path
+from ratecard.config import REPO_ROOT, shared_brochures
 
-REPO = Path(__file__).resolve().parents[1]
-BROCHURES = REPO.parent / "shared" / "brochures"
-OVERLAYS = REPO / "data" / "catalogue"
+BROCHURES = shared_brochures()
+OVERLAYS = REPO_ROOT / "data" / "catalogue"
 
 NSF = BROCHURES / "000_660fad277a9deb43.txt"
 CLN = BROCHURES / "001_16e8e4cecbd9b0dd.txt"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from functools import lru_cache
 from pathlib import Path
 
@@ -9,6 +10,25 @@ from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+
+def shared_brochures() -> Path:
+    """`shared/brochures` beside this checkout or, for a clone made elsewhere (CI clones into a
+    temporary folder), beside the local repository it was cloned from."""
+    beside = REPO_ROOT.parent / "shared" / "brochures"
+    if beside.is_dir():
+        return beside
+    try:
+        origin = subprocess.run(
+            ["git", "-C", str(REPO_ROOT), "remote", "get-url", "origin"], capture_output=True, text=True, timeout=5
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return beside
+    if origin and Path(origin).is_dir():
+        cloned_from = Path(origin).resolve().parent / "shared" / "brochures"
+        if cloned_from.is_dir():
+            return cloned_from
+    return beside  # missing: the import says so, naming this folder
+
 
 _SCHEMES = ("sqlite", "sqlite+pysqlite", "postgresql", "postgresql+psycopg")
 
@@ -22,7 +42,7 @@ class Settings(BaseSettings):
         default=f"sqlite:///{REPO_ROOT / 'var' / 'ratecard.db'}",
         validation_alias="DATABASE_URL",
     )
-    brochures_dir: Path = REPO_ROOT.parent / "shared" / "brochures"
+    brochures_dir: Path = Field(default_factory=shared_brochures)
     overlay_dir: Path = REPO_ROOT / "data" / "catalogue"
     assets_dir: Path = REPO_ROOT / "node_modules"
     page_size: int = Field(default=20, ge=1, le=200)
