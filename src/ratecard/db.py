@@ -21,6 +21,11 @@ NAMING = {
 }
 
 
+def utc_now(now: dt.datetime | None = None) -> dt.datetime:
+    """`now` if given (tests pin the clock), else the current time in UTC."""
+    return now or dt.datetime.now(dt.UTC)
+
+
 class UTCDateTime(TypeDecorator[dt.datetime]):
     """A timestamp that always comes back timezone-aware in UTC (SQLite forgets the zone)."""
 

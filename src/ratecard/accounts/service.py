@@ -10,9 +10,10 @@ from enum import StrEnum
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import bindparam, delete, insert, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from ratecard.accounts.models import AccessLog, ApiToken, User, WebSession
+from ratecard.db import utc_now
 from ratecard.errors import InvalidInput, RatecardError
 
 MAX_FAILED_LOGINS = 5
@@ -41,15 +42,6 @@ class LockedOut(AuthError):
     """Too many failed sign-ins in a row."""
 
     status_code = 429
-
-
-def _now(now: dt.datetime | None) -> dt.datetime:
-    return now or dt.datetime.now(dt.UTC)
-
-
-def _aware(value: dt.datetime) -> dt.datetime:
-    # SQLite hands back naive datetimes; everything ratecard stores is UTC.
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
 def _digest(token: str) -> str:
@@ -86,7 +78,7 @@ def create_user(
     user = User(
         email=email.lower(), name=name, role=role.value, region=region, team=team, provider_id=provider_id,
         password_hash=password_hash or hash_password(password or secrets.token_urlsafe(24)),
-        failed_logins=0, active=True, created_at=_now(now),
+        failed_logins=0, active=True, created_at=utc_now(now),
     )
     session.add(user)
     session.flush()
@@ -95,13 +87,13 @@ def create_user(
 
 def authenticate(*, session: Session, email: str, password: str, now: dt.datetime | None = None) -> User:
     """The user with this email and password; counts failures and locks the account after five."""
-    now = _now(now)
+    now = utc_now(now)
     user = session.scalar(select(User).where(User.email == email.strip().lower()))
     if user is None or not user.active:
         _hasher.hash(password)  # spend the same time, so timing does not reveal which emails exist
         raise AuthError("The email or password is not right.")
-    if user.locked_until and _aware(user.locked_until) > now:
-        raise LockedOut(f"Too many failed attempts. Try again after {_aware(user.locked_until):%H:%M} UTC.")
+    if user.locked_until and user.locked_until > now:
+        raise LockedOut(f"Too many failed attempts. Try again after {user.locked_until:%H:%M} UTC.")
     try:
         _hasher.verify(user.password_hash, password)
     except (VerificationError, InvalidHashError):
@@ -121,7 +113,7 @@ def authenticate(*, session: Session, email: str, password: str, now: dt.datetim
 
 def start_session(*, session: Session, user: User, hours: float, now: dt.datetime | None = None) -> str:
     """A new browser session for `user`; returns the cookie token (stored only as a hash)."""
-    now = _now(now)
+    now = utc_now(now)
     token = secrets.token_urlsafe(32)
     session.add(
         WebSession(
@@ -133,19 +125,23 @@ def start_session(*, session: Session, user: User, hours: float, now: dt.datetim
     return token
 
 
+# The session row and its user in one query (this runs on every signed-in page).
+_SESSION_ROW = select(WebSession).options(joinedload(WebSession.user)).where(WebSession.token_hash == bindparam("digest"))
+
+
 def session_user(*, session: Session, token: str, idle_minutes: float, now: dt.datetime | None = None) -> User | None:
     """The user of a live browser session, or None when it is unknown, expired or idle too long."""
-    now = _now(now)
-    row = session.get(WebSession, _digest(token))
+    now = utc_now(now)
+    row = session.scalar(_SESSION_ROW, {"digest": _digest(token)})
     if row is None:
         return None
-    if _aware(row.expires_at) <= now or _aware(row.last_seen_at) + dt.timedelta(minutes=idle_minutes) <= now:
+    if row.expires_at <= now or row.last_seen_at + dt.timedelta(minutes=idle_minutes) <= now:
         session.delete(row)
         session.flush()
         return None
     if not row.user.active:
         return None
-    if (now - _aware(row.last_seen_at)).total_seconds() > 60:
+    if (now - row.last_seen_at).total_seconds() > 60:
         row.last_seen_at = now  # sliding idle timeout, written at most once a minute
     return row.user
 
@@ -157,7 +153,7 @@ def end_session(*, session: Session, token: str) -> None:
 
 def issue_token(*, session: Session, user: User, name: str = "api", days: int = 30, now: dt.datetime | None = None) -> str:
     """A new API token for `user`; returns it once (only its hash is kept)."""
-    now = _now(now)
+    now = utc_now(now)
     token = "rc_" + secrets.token_urlsafe(32)
     session.add(
         ApiToken(token_hash=_digest(token), user_id=user.id, name=name, created_at=now, expires_at=now + dt.timedelta(days=days))
@@ -177,7 +173,7 @@ _INSERT_ACCESS = insert(AccessLog.__table__)
 
 def token_user(*, session: Session, token: str, now: dt.datetime | None = None) -> User | None:
     """The user of a valid, unexpired API token, or None."""
-    return session.scalar(_TOKEN_USER, {"digest": _digest(token), "now": _now(now)})
+    return session.scalar(_TOKEN_USER, {"digest": _digest(token), "now": utc_now(now)})
 
 
 def log_access(
@@ -187,7 +183,7 @@ def log_access(
     """Record that `user` read a person's data."""
     session.execute(
         _INSERT_ACCESS,
-        {"user_id": user.id, "referral_id": referral_id, "person_crn": crn, "action": action, "channel": channel, "at": _now(now)},
+        {"user_id": user.id, "referral_id": referral_id, "person_crn": crn, "action": action, "channel": channel, "at": utc_now(now)},
     )
 
 

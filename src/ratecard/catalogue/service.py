@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Select, Text, case, cast, func, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
+from ratecard.db import utc_now
 from ratecard.catalogue.models import Provider, Service, ServiceArea, ServiceOption
 from ratecard.catalogue.schemas import (
     CATEGORIES,
@@ -134,7 +135,7 @@ def store_brochure(
     Services the brochure no longer has stay in the database (referrals may point at them) but are
     no longer listed.
     """
-    now = now or dt.datetime.now(dt.UTC)
+    now = utc_now(now)
     data = parsed.provider
     pid = data.code.lower()
     provider = session.get(Provider, pid)

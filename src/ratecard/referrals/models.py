@@ -10,9 +10,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ratecard.db import Base, UTCDateTime
 
-# Statuses in which a referral still holds the person's place on the service.
-OPEN_STATUSES = ("draft", "referred", "transferred", "accepted", "allocated", "in_progress")
-_OPEN_SQL = "status IN ('draft', 'referred', 'transferred', 'accepted', 'allocated', 'in_progress')"
+from ratecard.referrals.workflow import OPEN_STATUSES
+
+_OPEN_SQL = "status IN (" + ", ".join(f"'{s}'" for s in OPEN_STATUSES) + ")"
 
 
 class Person(Base):

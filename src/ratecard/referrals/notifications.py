@@ -15,6 +15,7 @@ from typing import Protocol
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ratecard.db import utc_now
 from ratecard.accounts.models import User
 from ratecard.catalogue.models import Provider, Service
 from ratecard.referrals import queries
@@ -92,7 +93,7 @@ class SmtpSender:
 
 def send_pending(*, session: Session, sender: Sender, limit: int = 100, now: dt.datetime | None = None) -> tuple[int, int]:
     """Send unsent messages (oldest first); returns (sent, failed). Failures stay queued for retry."""
-    now = now or dt.datetime.now(dt.UTC)
+    now = utc_now(now)
     sent = failed = 0
     pending = session.scalars(
         select(OutboxMessage).where(OutboxMessage.sent_at.is_(None)).order_by(OutboxMessage.id).limit(limit)

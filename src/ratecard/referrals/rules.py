@@ -14,13 +14,12 @@ from ratecard.eligibility.facts import facts_of
 from ratecard.eligibility.profile import Profile
 from ratecard.eligibility.service import service_rules_from_rows
 from ratecard.referrals.models import Person, Referral
+from ratecard.referrals.workflow import TAKEN_STATUSES
 
 # Through-the-gate timing for non-resettlement prisons (the Sodexo rate cards and the glossary).
 TTG_NOTICE_WEEKS = 15
 PRE_RELEASE_WEEKS = 12
 INTENSITY_LEVELS = ("low", "medium", "high")
-# Referrals that count as having bought a service: anything but a draft or one that came to nothing.
-TAKEN = ("referred", "transferred", "accepted", "allocated", "in_progress", "completed", "ended_early")
 
 
 @dataclass
@@ -68,7 +67,7 @@ def _eligibility(checks: Checks, *, service: Service, person: Person, referral: 
 
 def _bought(session: Session, person_id: int, service_id: str, *, option_ids: list[str] | None = None) -> bool:
     query = select(Referral.id).where(
-        Referral.person_id == person_id, Referral.service_id == service_id, Referral.status.in_(TAKEN)
+        Referral.person_id == person_id, Referral.service_id == service_id, Referral.status.in_(TAKEN_STATUSES)
     )
     if option_ids is not None:
         query = query.where(Referral.option_id.in_(option_ids))

@@ -14,12 +14,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
+from ratecard.db import utc_now
 from ratecard.accounts.models import User
 from ratecard.accounts.service import Role, log_access
 from ratecard.catalogue.models import Provider, Service, ServiceOption
 from ratecard.errors import Conflict, Forbidden, InvalidInput, NotFound
 from ratecard.referrals import notifications, queries
-from ratecard.referrals.models import OPEN_STATUSES, Person, PersonEvent, Referral
+from ratecard.referrals.models import Person, PersonEvent, Referral
 from ratecard.referrals.rules import submission_checks
 from ratecard.referrals.schemas import (
     HistoryOut,
@@ -31,13 +32,20 @@ from ratecard.referrals.schemas import (
     ReferralRow,
     TransitionIn,
 )
-from ratecard.referrals.workflow import TRANSITIONS, Action, Status, actions_from, allowed_actions
+from ratecard.referrals.workflow import (
+    OPEN_STATUSES,
+    PRACTITIONERS,
+    REGISTRATION_ROLES,
+    REGISTRATION_STATUSES,
+    TRANSITIONS,
+    Action,
+    Status,
+    actions_from,
+    allowed_actions,
+)
 
 _REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread on the phone
 
-
-def _now(now: dt.datetime | None) -> dt.datetime:
-    return now or dt.datetime.now(dt.UTC)
 
 
 def new_reference() -> str:
@@ -73,7 +81,7 @@ def upsert_person(*, session: Session, data: PersonIn, now: dt.datetime | None =
     if data.profile is not None:
         values["profile"] = data.profile.model_dump(mode="json", exclude_none=True)
     if person is None:
-        person = Person(crn=data.crn, created_at=_now(now), profile=values.pop("profile", {}), **values)
+        person = Person(crn=data.crn, created_at=utc_now(now), profile=values.pop("profile", {}), **values)
         session.add(person)
     else:
         for name, value in values.items():
@@ -95,10 +103,10 @@ def create_referral(
     now: dt.datetime | None = None,
 ) -> tuple[Referral, bool]:
     """A new draft referral, or the one this Idempotency-Key already made; returns (referral, created)."""
-    now = _now(now)
-    if Role(user.role) not in (Role.PRACTITIONER, Role.ADMIN):
+    now = utc_now(now)
+    if Role(user.role) not in PRACTITIONERS:
         raise Forbidden("Only probation practitioners make referrals.")
-    request_hash = _request_hash(data)
+    request_hash = _request_hash(data) if idempotency_key else None
     if idempotency_key:
         earlier = session.scalar(
             select(Referral).where(Referral.created_by_id == user.id, Referral.idempotency_key == idempotency_key)
@@ -155,7 +163,7 @@ def create_referral(
         status=Status.DRAFT.value,
         status_changed_at=now,
         idempotency_key=idempotency_key,
-        idempotency_hash=request_hash if idempotency_key else None,
+        idempotency_hash=request_hash,
         created_at=now,
     )
     session.add(referral)
@@ -260,19 +268,10 @@ def _change(
     now: dt.datetime | None, values: dict[str, Any] | None = None, referral: Referral | None = None,
 ) -> Referral:
     """Apply `action` if the table allows it: a conditional UPDATE, then a history row."""
-    now = _now(now)
+    now = utc_now(now)
     transition = TRANSITIONS[action]
     referral = referral or _load(session, user, referral_id)
-    if Role(user.role) not in transition.roles:
-        raise Forbidden(f"A {user.role} cannot {action.value.replace('_', ' ')} a referral.")
-    if transition.needs_reason and not (reason and reason.strip()):
-        raise InvalidInput(f"Give a reason to {action.value.replace('_', ' ')} the referral.", field="reason")
-    current = Status(referral.status)
-    if current not in transition.sources:
-        raise Conflict(
-            f"A referral that is {current.value.replace('_', ' ')} cannot be {transition.target.value.replace('_', ' ')}.",
-            status=current.value, allowed=[a.value for a in actions_from(current)],
-        )
+    current = _guard(action, user, referral, reason)
     # The SET clause follows the parameters' names: status, status_changed_at and the action's own.
     result = session.execute(
         queries.change_status(action),
@@ -294,6 +293,22 @@ def _change(
     return referral
 
 
+def _guard(action: Action, user: User, referral: Referral, reason: str | None) -> Status:
+    """The referral's status, if the table lets `user` take `action` from it (with a reason where one is needed)."""
+    transition = TRANSITIONS[action]
+    if Role(user.role) not in transition.roles:
+        raise Forbidden(f"A {user.role} cannot {action.value.replace('_', ' ')} a referral.")
+    if transition.needs_reason and not (reason and reason.strip()):
+        raise InvalidInput(f"Give a reason to {action.value.replace('_', ' ')} the referral.", field="reason")
+    current = Status(referral.status)
+    if current not in transition.sources:
+        raise Conflict(
+            f"A referral that is {current.value.replace('_', ' ')} cannot be {transition.target.value.replace('_', ' ')}.",
+            status=current.value, allowed=[a.value for a in actions_from(current)],
+        )
+    return current
+
+
 def _record(session: Session, referral_id: int, from_status: str | None, to_status: str, *, now: dt.datetime,
             user: User, reason: str | None) -> None:
     session.execute(
@@ -306,26 +321,24 @@ def _record(session: Session, referral_id: int, from_status: str | None, to_stat
 def submit(*, session: Session, user: User, referral_id: int, override_reason: str | None = None,
            now: dt.datetime | None = None) -> Referral:
     """Draft → referred, after the brochures' rules: blocks stop it, warnings are kept on it."""
-    now = _now(now)
+    now = utc_now(now)
     referral = _load(session, user, referral_id)
+    _guard(Action.SUBMIT, user, referral, override_reason)  # the rules only for a submission that may happen
     service = session.get(Service, referral.service_id)
     provider = session.get(Provider, referral.provider_id)
     option = session.get(ServiceOption, referral.option_id) if referral.option_id else None
     assert service is not None and provider is not None
-    if Status(referral.status) is Status.DRAFT and Role(user.role) in TRANSITIONS[Action.SUBMIT].roles:
-        checks = submission_checks(
-            session=session, referral=referral, service=service, option=option, provider=provider,
-            person=referral.person, override=override_reason, today=now.date(),
-        )
-        if checks.blocks:
-            raise InvalidInput("The referral cannot be submitted.", problems=checks.blocks, warnings=checks.warnings)
-        values = {
-            "warnings": checks.warnings,
-            "eligibility_result": checks.eligibility.value if checks.eligibility else None,
-            "override_reason": override_reason if checks.eligibility and checks.eligibility.value == "ineligible" else None,
-        }
-    else:
-        values = {}
+    checks = submission_checks(
+        session=session, referral=referral, service=service, option=option, provider=provider,
+        person=referral.person, override=override_reason, today=now.date(),
+    )
+    if checks.blocks:
+        raise InvalidInput("The referral cannot be submitted.", problems=checks.blocks, warnings=checks.warnings)
+    values = {
+        "warnings": checks.warnings,
+        "eligibility_result": checks.eligibility.value if checks.eligibility else None,
+        "override_reason": override_reason if checks.eligibility and checks.eligibility.value == "ineligible" else None,
+    }
     # The history keeps an override reason only when it overrode something.
     referral = _change(session, user, referral_id, Action.SUBMIT, reason=values.get("override_reason"), now=now,
                        values=values, referral=referral)
@@ -340,15 +353,17 @@ def transfer(*, session: Session, user: User, referral_id: int, now: dt.datetime
 
 def accept(*, session: Session, user: User, referral_id: int, now: dt.datetime | None = None) -> Referral:
     """Transferred → accepted by the hub; the practitioner is told."""
+    now = utc_now(now)
     referral = _change(session, user, referral_id, Action.ACCEPT, reason=None, now=now)
-    notifications.referral_decided(session=session, referral=referral, accepted=True, reason=None, now=_now(now))
+    notifications.referral_decided(session=session, referral=referral, accepted=True, reason=None, now=now)
     return referral
 
 
 def reject(*, session: Session, user: User, referral_id: int, reason: str | None, now: dt.datetime | None = None) -> Referral:
     """Transferred → rejected by the hub, with the reason; the practitioner is told."""
+    now = utc_now(now)
     referral = _change(session, user, referral_id, Action.REJECT, reason=reason, now=now)
-    notifications.referral_decided(session=session, referral=referral, accepted=False, reason=reason, now=_now(now))
+    notifications.referral_decided(session=session, referral=referral, accepted=False, reason=reason, now=now)
     return referral
 
 
@@ -370,13 +385,13 @@ def start(*, session: Session, user: User, referral_id: int, now: dt.datetime | 
 
 def complete(*, session: Session, user: User, referral_id: int, now: dt.datetime | None = None) -> Referral:
     """In progress → completed; the actual end date is recorded."""
-    now = _now(now)
+    now = utc_now(now)
     return _change(session, user, referral_id, Action.COMPLETE, reason=None, now=now, values={"actual_end": now.date()})
 
 
 def end_early(*, session: Session, user: User, referral_id: int, reason: str | None, now: dt.datetime | None = None) -> Referral:
     """Allocated or in progress → ended early, with the reason."""
-    now = _now(now)
+    now = utc_now(now)
     return _change(session, user, referral_id, Action.END_EARLY, reason=reason, now=now, values={"actual_end": now.date()})
 
 
@@ -388,10 +403,11 @@ def withdraw(*, session: Session, user: User, referral_id: int, reason: str | No
 def cancel(*, session: Session, user: User, referral_id: int, reason: str | None, now: dt.datetime | None = None) -> Referral:
     """After acceptance: the practitioner cancels; a charge due after registration (CSCS) is recorded."""
     referral = _load(session, user, referral_id)
-    service = session.get(Service, referral.service_id)
+    _guard(Action.CANCEL, user, referral, reason)
     charge = None
-    if referral.registered_at and service is not None:
-        due = [c["amount_pence"] for c in service.charges if "registration" in c.get("applies_when", "").lower()]
+    if referral.registered_at:
+        service = session.get(Service, referral.service_id)
+        due = [c["amount_pence"] for c in service.charges if "registration" in c.get("applies_when", "").lower()] if service else []
         charge = sum(due) or None
     text = reason if charge is None else f"{reason} (cancellation charge £{charge / 100:.2f} after registration)"
     return _change(session, user, referral_id, Action.CANCEL, reason=text, now=now,
@@ -401,12 +417,12 @@ def cancel(*, session: Session, user: User, referral_id: int, reason: str | None
 def record_registration(*, session: Session, user: User, referral_id: int, now: dt.datetime | None = None) -> Referral:
     """The provider records that the person was registered (e.g. for the CSCS test), once."""
     referral = _load(session, user, referral_id)
-    if Role(user.role) not in (Role.HUB, Role.CASEWORKER, Role.ADMIN):
+    if Role(user.role) not in REGISTRATION_ROLES:
         raise Forbidden("Only the provider records registration.")
-    if referral.status not in (Status.ACCEPTED.value, Status.ALLOCATED.value, Status.IN_PROGRESS.value):
+    if Status(referral.status) not in REGISTRATION_STATUSES:
         raise Conflict("Registration is recorded only while the referral is being delivered.")
     if referral.registered_at is None:
-        referral.registered_at = _now(now)
+        referral.registered_at = utc_now(now)
         session.flush()
     return referral
 

@@ -18,7 +18,7 @@ from ratecard.errors import Conflict, InvalidInput, NotFound
 from ratecard.pages import render
 from ratecard.referrals import service
 from ratecard.referrals.schemas import Priority, ReferralIn, RequirementType, TransitionIn
-from ratecard.referrals.workflow import Action, Status
+from ratecard.referrals.workflow import Action, Status, may_record_registration
 from ratecard.security.csrf import FIELD, check_csrf
 
 router = APIRouter(include_in_schema=False)
@@ -95,10 +95,6 @@ async def create_referral(request: Request, session: DbSession, user: WebUser) -
     check_csrf(request, str(form.get(FIELD, "")))
     data = _referral_data(form)
     raw = {k: v for k, v in form.items() if k != FIELD}
-    try:
-        item = catalogue.get_service(session=session, service_id=data["service_id"])
-    except NotFound:
-        item = None
     errors: dict[str, str] = {}
     try:
         referral, _ = service.create_referral(session=session, user=user, data=ReferralIn.model_validate(data))
@@ -108,9 +104,12 @@ async def create_referral(request: Request, session: DbSession, user: WebUser) -
             errors.setdefault(loc[0] if loc else "form", error["msg"])
     except InvalidInput as exc:
         errors[str(exc.details.get("field", "form"))] = str(exc)
-    if errors or item is None:
-        if item is None:
-            raise NotFound("Choose a service from the catalogue first.")
+    if errors:
+        # The service is needed only to show the form again.
+        try:
+            item = catalogue.get_service(session=session, service_id=data["service_id"])
+        except NotFound:
+            raise NotFound("Choose a service from the catalogue first.") from None
         return _referral_form(request, item, raw, errors, status_code=400)
     return RedirectResponse(f"/referrals/{referral.id}", status_code=303)
 
@@ -120,8 +119,7 @@ def _detail(request: Request, session, user, referral_id: int, *, problems: list
     referral = service.get_referral(session=session, user=user, referral_id=referral_id, channel="web")
     out = service.to_out(session, referral, user)
     workers = caseworkers(session=session, provider_id=referral.provider_id) if Action.ALLOCATE in out.allowed_actions else []
-    can_register = Role(user.role) in (Role.HUB, Role.CASEWORKER, Role.ADMIN) and out.status in (
-        Status.ACCEPTED, Status.ALLOCATED, Status.IN_PROGRESS) and out.registered_at is None
+    can_register = may_record_registration(out.status, Role(user.role)) and out.registered_at is None
     return render(request, "referrals/detail.html", status_code=status_code, referral=out, caseworkers=workers,
                   can_register=can_register, problems=problems or [], title=f"Referral {out.reference}")
 

@@ -49,13 +49,13 @@ class Transition:
     needs_reason: bool = False
 
 
-_PRACTITIONER = frozenset({Role.PRACTITIONER, Role.ADMIN})
+PRACTITIONERS = frozenset({Role.PRACTITIONER, Role.ADMIN})  # who makes referrals
 _HUB = frozenset({Role.HUB, Role.ADMIN})
 _DELIVERY = frozenset({Role.HUB, Role.CASEWORKER, Role.ADMIN})
 
 TRANSITIONS: dict[Action, Transition] = {
-    Action.SUBMIT: Transition(frozenset({Status.DRAFT}), Status.REFERRED, _PRACTITIONER),
-    Action.TRANSFER: Transition(frozenset({Status.REFERRED}), Status.TRANSFERRED, _PRACTITIONER),
+    Action.SUBMIT: Transition(frozenset({Status.DRAFT}), Status.REFERRED, PRACTITIONERS),
+    Action.TRANSFER: Transition(frozenset({Status.REFERRED}), Status.TRANSFERRED, PRACTITIONERS),
     Action.ACCEPT: Transition(frozenset({Status.TRANSFERRED}), Status.ACCEPTED, _HUB),
     Action.REJECT: Transition(frozenset({Status.TRANSFERRED}), Status.REJECTED, _HUB, needs_reason=True),
     Action.ALLOCATE: Transition(frozenset({Status.ACCEPTED}), Status.ALLOCATED, _HUB),
@@ -65,10 +65,10 @@ TRANSITIONS: dict[Action, Transition] = {
         frozenset({Status.ALLOCATED, Status.IN_PROGRESS}), Status.ENDED_EARLY, _DELIVERY, needs_reason=True
     ),
     Action.WITHDRAW: Transition(
-        frozenset({Status.DRAFT, Status.REFERRED, Status.TRANSFERRED}), Status.WITHDRAWN, _PRACTITIONER, needs_reason=True
+        frozenset({Status.DRAFT, Status.REFERRED, Status.TRANSFERRED}), Status.WITHDRAWN, PRACTITIONERS, needs_reason=True
     ),
     Action.CANCEL: Transition(
-        frozenset({Status.ACCEPTED, Status.ALLOCATED, Status.IN_PROGRESS}), Status.CANCELLED, _PRACTITIONER,
+        frozenset({Status.ACCEPTED, Status.ALLOCATED, Status.IN_PROGRESS}), Status.CANCELLED, PRACTITIONERS,
         needs_reason=True,
     ),
 }
@@ -76,6 +76,21 @@ TRANSITIONS: dict[Action, Transition] = {
 TERMINAL = frozenset(
     {Status.REJECTED, Status.COMPLETED, Status.ENDED_EARLY, Status.WITHDRAWN, Status.CANCELLED}
 )
+# Statuses in which a referral still holds the person's place on the service.
+OPEN_STATUSES = tuple(s.value for s in Status if s not in TERMINAL)
+# Statuses that count as having bought a service: anything but a draft or one that came to nothing.
+TAKEN_STATUSES = tuple(
+    s.value for s in Status if s not in {Status.DRAFT, Status.REJECTED, Status.WITHDRAWN, Status.CANCELLED}
+)
+
+# Registration (a charge may follow a later cancellation) is recorded by the provider during delivery.
+REGISTRATION_ROLES = _DELIVERY
+REGISTRATION_STATUSES = frozenset({Status.ACCEPTED, Status.ALLOCATED, Status.IN_PROGRESS})
+
+
+def may_record_registration(status: Status, role: Role) -> bool:
+    """Whether `role` may record registration on a referral in `status`."""
+    return role in REGISTRATION_ROLES and status in REGISTRATION_STATUSES
 
 
 def allowed_actions(status: Status, role: Role) -> list[Action]:
