@@ -78,11 +78,11 @@ class ServiceRules:
     source_file: str
     areas: tuple[str, ...]
     rules: list[Rule]
-    steps: list[_Step] = field(default_factory=list)
-    area_failed: Reason | None = None
-    area_unknown: Reason | None = None
-    area_missing: Reason | None = None
-    order: tuple[str, str, str] = ("", "", "")
+    # Worked out from the above when the rules are compiled:
+    steps: list[_Step] = field(init=False)
+    area_failed: Reason = field(init=False)
+    area_unknown: Reason = field(init=False)
+    area_missing: Reason = field(init=False)
 
     def __post_init__(self) -> None:
         self.areas = tuple(self.areas)
@@ -103,7 +103,6 @@ class ServiceRules:
                     tuple(sorted(rule.test.fields())),
                 )
             )
-        self.order = (self.category, self.provider, self.name)
 
 
 def _missing(fields: tuple[str, ...], facts: Facts) -> tuple[str, ...]:
@@ -123,13 +122,13 @@ def decide(service: ServiceRules, facts: Facts, person_area: str | None) -> Matc
         area = area_decision(person_area, service.areas)
         if area is False:
             failed = True
-            reasons.append(service.area_failed)  # type: ignore[arg-type]
+            reasons.append(service.area_failed)
         elif area is None:
             unknown = True
-            reasons.append(service.area_unknown)  # type: ignore[arg-type]
+            reasons.append(service.area_unknown)
     else:
         unknown = True
-        reasons.append(service.area_missing)  # type: ignore[arg-type]
+        reasons.append(service.area_missing)
     for note, test, if_failed, u, fields in service.steps:
         if note is not None:
             reasons.append(note)
@@ -149,7 +148,7 @@ def decide(service: ServiceRules, facts: Facts, person_area: str | None) -> Matc
 
 def in_display_order(services: Iterable[ServiceRules]) -> list[ServiceRules]:
     """Services sorted by need, provider and name: the order a rulebook keeps them in."""
-    return sorted(services, key=lambda s: s.order)
+    return sorted(services, key=lambda s: (s.category, s.provider, s.name))
 
 
 def match_all(services: Iterable[ServiceRules], facts: Facts, person_area: str | None) -> list[Match]:

@@ -23,45 +23,74 @@ def age_on(born: dt.date, day: dt.date) -> int:
     return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
+# Fields read as they are: enums (as their string) and plain values.
+_ENUMS = ("sex", "setting", "sentence", "rosh", "sara")
+_PLAIN = (
+    "sentence_months", "rar_days", "ogrs", "ovp", "audit", "previous_convictions",
+    "alcohol_dependent", "drug_dependent", "class_a_use", "serious_mental_health",
+    "learning_difficulties", "speaks_english", "in_denial", "consents",
+)
+_LISTS = ("requirements", "needs", "index_offences")
+
+
+# Facts worked out from the profile; each returns None when the profile does not tell.
+# `_value_` rather than `.value`: the same string, without the enum descriptor's cost per read.
+
+
+def _area(p: Profile, day: dt.date) -> str | None:
+    return p.area.lower() if p.area else None
+
+
+def _age(p: Profile, day: dt.date) -> int | None:
+    if p.age is not None:
+        return p.age
+    return age_on(p.date_of_birth, day) if p.date_of_birth is not None else None
+
+
+def _reoffending(p: Profile, day: dt.date) -> str | None:
+    if p.ogrs is not None:
+        return reoffending_level(p.ogrs)
+    return p.risk_level._value_ if p.risk_level is not None else None
+
+
+def _weeks_to_release(p: Profile, day: dt.date) -> float | None:
+    return None if p.release_date is None else (p.release_date - day).days / 7
+
+
+def _offences(p: Profile, day: dt.date) -> tuple[frozenset[str], bool] | None:
+    if p.index_offences is None and p.previous_offences is None:
+        return None
+    both = frozenset([o._value_ for o in (p.index_offences or ())] + [o._value_ for o in (p.previous_offences or ())])
+    # Known in full only when both the index and the previous offences are recorded.
+    return both, p.index_offences is not None and p.previous_offences is not None
+
+
+_DERIVED: dict[str, Callable[[Profile, dt.date], Any]] = {
+    "area": _area, "age": _age, "reoffending": _reoffending, "weeks_to_release": _weeks_to_release,
+    "offences": _offences,
+}
+
+
+def _listed(items: list | None) -> tuple[frozenset[str], bool] | None:
+    return None if items is None else (frozenset([i._value_ for i in items]), True)
+
+
 def facts_of(profile: Profile, *, today: dt.date | None = None) -> Facts:
     """The facts rules read; a field the profile lacks is simply absent (unknown)."""
     day = profile.as_of or today or dt.date.today()
     facts: Facts = {}
-    for name in (
-        "sex", "setting", "sentence", "rosh", "sara",
-    ):
-        value = getattr(profile, name)
-        if value is not None:
-            facts[name] = value.value
-    for name in (
-        "sentence_months", "rar_days", "ogrs", "ovp", "audit", "previous_convictions",
-        "alcohol_dependent", "drug_dependent", "class_a_use", "serious_mental_health",
-        "learning_difficulties", "speaks_english", "in_denial", "consents",
-    ):
-        value = getattr(profile, name)
-        if value is not None:
+    for name in _ENUMS:
+        if (value := getattr(profile, name)) is not None:
+            facts[name] = value._value_
+    for name in _PLAIN:
+        if (value := getattr(profile, name)) is not None:
             facts[name] = value
-    if profile.area:
-        facts["area"] = profile.area.lower()
-    if profile.age is not None:
-        facts["age"] = profile.age
-    elif profile.date_of_birth is not None:
-        facts["age"] = age_on(profile.date_of_birth, day)
-    if profile.ogrs is not None:
-        facts["reoffending"] = reoffending_level(profile.ogrs)
-    elif profile.risk_level is not None:
-        facts["reoffending"] = profile.risk_level.value
-    if profile.release_date is not None:
-        facts["weeks_to_release"] = (profile.release_date - day).days / 7
-    for name in ("requirements", "needs", "index_offences"):
-        items = getattr(profile, name)
-        if items is not None:
-            facts[name] = (frozenset(i.value for i in items), True)
-    if profile.index_offences is not None or profile.previous_offences is not None:
-        both = {o.value for o in (profile.index_offences or [])} | {o.value for o in (profile.previous_offences or [])}
-        # Known in full only when both the index and the previous offences are recorded.
-        complete = profile.index_offences is not None and profile.previous_offences is not None
-        facts["offences"] = (frozenset(both), complete)
+    for name in _LISTS:
+        if (value := _listed(getattr(profile, name))) is not None:
+            facts[name] = value
+    for name, derive in _DERIVED.items():
+        if (value := derive(profile, day)) is not None:
+            facts[name] = value
     for item, score in (profile.oasys or {}).items():
         facts[OASYS_PREFIX + item] = score
     return facts
@@ -75,33 +104,11 @@ def fact_getter(name: str, *, today: dt.date | None = None) -> Callable[[Profile
     if name.startswith(OASYS_PREFIX):
         item = name[len(OASYS_PREFIX):]
         return lambda p: (p.oasys or {}).get(item)
-    # `_value_` rather than `.value`: the same string, without the enum descriptor's cost per read.
     if name in _ENUMS:
         return lambda p: None if (v := getattr(p, name)) is None else v._value_
-    if name == "area":
-        return lambda p: p.area.lower() if p.area else None
-    if name == "age":
-        return lambda p: p.age if p.age is not None else (
-            age_on(p.date_of_birth, p.as_of or today or dt.date.today()) if p.date_of_birth else None
-        )
-    if name == "reoffending":
-        return lambda p: reoffending_level(p.ogrs) if p.ogrs is not None else (
-            p.risk_level._value_ if p.risk_level is not None else None
-        )
-    if name == "weeks_to_release":
-        return lambda p: None if p.release_date is None else (
-            (p.release_date - (p.as_of or today or dt.date.today())).days / 7
-        )
-    if name in ("requirements", "needs", "index_offences"):
-        return lambda p: None if (v := getattr(p, name)) is None else (frozenset([i._value_ for i in v]), True)
-    if name == "offences":
-        def offences(p: Profile) -> Any:
-            if p.index_offences is None and p.previous_offences is None:
-                return None
-            both = frozenset([o._value_ for o in (p.index_offences or ())] + [o._value_ for o in (p.previous_offences or ())])
-            return both, p.index_offences is not None and p.previous_offences is not None
-        return offences
+    if name in _LISTS:
+        return lambda p: _listed(getattr(p, name))
+    if name in _DERIVED:
+        derive, day = _DERIVED[name], today or dt.date.today()  # one day for the whole batch
+        return lambda p: derive(p, p.as_of or day)
     return lambda p: getattr(p, name)
-
-
-_ENUMS = frozenset({"sex", "setting", "sentence", "rosh", "sara"})

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, selectinload
 from ratecard.catalogue.models import Service
 from ratecard.catalogue.service import catalogue_version
 from ratecard.catalogue.schemas import ParsedBrochure, ServiceData, Setting
-from ratecard.eligibility.engine import Match, ServiceRules, in_display_order, match_all
+from ratecard.eligibility.engine import Match, Outcome, ServiceRules, in_display_order, match_all
 from ratecard.eligibility.facts import facts_of
 from ratecard.eligibility.profile import Profile
 from ratecard.eligibility.rules import Rule
@@ -81,15 +81,16 @@ _RULEBOOKS: dict[tuple[object, ...], list[ServiceRules]] = {}
 _KEEP = 4
 
 
+def _listed_services(session: Session) -> Iterable[Service]:
+    return session.scalars(select(Service).where(Service.listed.is_(True)).options(selectinload(Service.provider)))
+
+
 def load_rulebook(*, session: Session) -> list[ServiceRules]:
     """Every listed service's compiled rules, compiled once per catalogue version."""
     key = (str(session.get_bind().engine.url), *catalogue_version(session=session))
     book = _RULEBOOKS.get(key)
     if book is None:
-        rows = session.scalars(
-            select(Service).where(Service.listed.is_(True)).options(selectinload(Service.provider))
-        )
-        book = service_rules_from_rows(rows)
+        book = service_rules_from_rows(_listed_services(session))
         while len(_RULEBOOKS) >= _KEEP:
             _RULEBOOKS.pop(next(iter(_RULEBOOKS)), None)
         _RULEBOOKS[key] = book
@@ -99,6 +100,16 @@ def load_rulebook(*, session: Session) -> list[ServiceRules]:
 def match(*, session: Session, profile: Profile, today: dt.date | None = None) -> list[Match]:
     """Every listed service decided for `profile`: eligible first, then unknown, then ineligible."""
     return match_all(load_rulebook(session=session), facts_of(profile, today=today), profile.area)
+
+
+def grouped(matches: list[Match]) -> tuple[dict[str, dict[str, list[Match]]], dict[str, int]]:
+    """Matches by category, then by outcome (each outcome present, perhaps empty), and counts per outcome."""
+    groups: dict[str, dict[str, list[Match]]] = {}
+    counts = {o.value: 0 for o in Outcome}
+    for m in matches:
+        groups.setdefault(m.category, {o.value: [] for o in Outcome})[m.result.value].append(m)
+        counts[m.result.value] += 1
+    return groups, counts
 
 
 def matches_json(matches: list[Match]) -> list[dict]:
@@ -122,10 +133,7 @@ class CoverageRow(BaseModel):
 def rules_report(*, session: Session) -> list[CoverageRow]:
     """For every listed service: printed criteria lines, how many a rule cites, and the verdict."""
     rows = []
-    services = session.scalars(
-        select(Service).where(Service.listed.is_(True)).options(selectinload(Service.provider))
-    )
-    for s in sorted(services, key=lambda s: (s.source_file, s.position)):
+    for s in sorted(_listed_services(session), key=lambda s: (s.source_file, s.position)):
         lines = {c["line"] for c in s.criteria}
         cited = {r.get("line") for r in s.rules} & lines
         if not lines:

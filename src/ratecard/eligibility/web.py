@@ -8,7 +8,6 @@ from fastapi.responses import HTMLResponse
 from ratecard.deps import DbSession
 from ratecard.eligibility import profile as p
 from ratecard.eligibility import service
-from ratecard.eligibility.engine import Outcome
 from ratecard.eligibility.forms import FLAG_FIELDS, profile_from_form
 from ratecard.pages import render
 from ratecard.security.csrf import FIELD, check_csrf
@@ -49,11 +48,7 @@ async def match_results(request: Request, session: DbSession) -> HTMLResponse:
     profile, raw, errors = profile_from_form(form)
     if profile is None:
         return _form_page(request, raw, errors, status_code=400)
-    matches = service.match(session=session, profile=profile)
-    groups: dict[str, dict[str, list]] = {}
-    for m in matches:
-        groups.setdefault(m.category, {o.value: [] for o in Outcome})[m.result.value].append(m)
-    counts = {o.value: sum(1 for m in matches if m.result is o) for o in Outcome}
+    groups, counts = service.grouped(service.match(session=session, profile=profile))
     return render(
         request, "eligibility/results.html", groups=groups, counts=counts, raw=raw,
         title="Interventions for this person",

@@ -49,12 +49,12 @@ def _eligibility(checks: Checks, *, service: Service, person: Person, referral: 
     match = decide(rules, facts_of(profile), profile.area)
     checks.eligibility = match.result
     if match.result is Outcome.INELIGIBLE:
-        failed = [r.message for r in match.reasons if r.status == "failed"]
-        area_failed = any(r.criterion == "area" and r.status == "failed" for r in match.reasons)
-        if area_failed:
+        if any(r is rules.area_failed for r in match.reasons):
             # No override: the provider does not deliver there.
             checks.blocks.append(f"The service is not available in {profile.area}. " + rules.area_failed.message)
-        elif override:
+            return
+        failed = [r.message for r in match.reasons if r.status == "failed"]
+        if override:
             checks.warnings.append("Referred although not eligible (" + "; ".join(failed) + f"). Reason: {override}")
         else:
             checks.blocks.append(
