@@ -20,8 +20,9 @@ from ratecard import migrate
 from ratecard.accounts.demo import create_demo_users
 from ratecard.accounts.service import Role, create_user
 from ratecard.catalogue import service as catalogue
+from ratecard.catalogue.export import CSV_COLUMNS, csv_rows, export_record
 from ratecard.catalogue.loading import brochure_files, import_files
-from ratecard.catalogue.schemas import Delivery, ImportReport, Kind, ServiceFilters, ServiceOut, Setting
+from ratecard.catalogue.schemas import Delivery, ImportReport, Kind, ServiceFilters, Setting
 from ratecard.config import get_settings
 from ratecard.db import default_sessions, transaction
 from ratecard.eligibility import service as eligibility
@@ -207,23 +208,6 @@ def catalogue_show(
         out.print(f"  [dim]line {criterion.line}[/] {criterion.text}", highlight=False)
 
 
-def export_record(service: ServiceOut) -> dict[str, object]:
-    """A service as one object of `catalogue export --format json`."""
-    record = service.model_dump(mode="json")
-    record["options"] = [
-        {k: o[k] for k in ("id", "name", "nsi_subtype", "level", "sessions", "session_minutes", "hours", "hours_up_to")}
-        for o in record["options"]
-    ]
-    record["source"] = {"file": service.source.file, "lines": list(service.source.lines)}
-    return record
-
-
-_CSV_COLUMNS = (
-    "service_id", "provider", "service", "kind", "category", "nsi_category", "option_id", "option", "nsi_subtype",
-    "level", "sessions", "session_minutes", "hours", "hours_up_to", "areas", "source_file", "source_lines",
-)
-
-
 @catalogue_app.command("export")
 def catalogue_export(
     format: _FormatOpt = "json",
@@ -240,24 +224,8 @@ def catalogue_export(
         typer.echo(json.dumps([export_record(s) for s in services], indent=2, ensure_ascii=False))
         return
     writer = csv.writer(sys.stdout)
-    writer.writerow(_CSV_COLUMNS)
-    for s in services:
-        # A service without options is still one orderable thing: give it one row.
-        for o in s.options or [None]:
-            writer.writerow(
-                [
-                    s.id, s.provider, s.name, s.kind.value, s.category, s.nsi_category or "",
-                    o.id if o else "", o.name if o else "", (o.nsi_subtype if o else "; ".join(s.nsi_subtypes)) or "",
-                    (o.level if o else "") or "", _blank(o.sessions if o else s.sessions),
-                    _blank(o.session_minutes if o else s.session_minutes), _blank(o.hours if o else s.total_hours),
-                    (o.hours_up_to if o else "") if o else "", "; ".join(s.areas), s.source.file,
-                    f"{s.source.lines[0]}-{s.source.lines[1]}",
-                ]
-            )
-
-
-def _blank(value: object) -> object:
-    return "" if value is None else value
+    writer.writerow(CSV_COLUMNS)
+    writer.writerows(csv_rows(services))
 
 
 @catalogue_app.command("rules-report")

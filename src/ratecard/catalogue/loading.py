@@ -8,7 +8,8 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from ratecard.catalogue.importer import read_brochure
+from ratecard.catalogue.importer import brochure_from_text
+from ratecard.catalogue.parsers import read_text
 from ratecard.catalogue.parsers.base import BrochureError
 from ratecard.catalogue.schemas import ImportReport
 from ratecard.catalogue.service import store_brochure
@@ -42,10 +43,12 @@ def import_files(
 
 def _import_one(path: Path, *, sessions: sessionmaker[Session], overlay_dir: Path, dry_run: bool) -> ImportReport:
     try:
-        parsed = read_brochure(path, overlay_dir=overlay_dir)
+        text = read_text(path)
+        parsed = brochure_from_text(text, file=path.name, overlay_dir=overlay_dir)
     except BrochureError as exc:
         return ImportReport(file=path.name, error=str(exc), dry_run=dry_run)
-    checksum = hashlib.sha256(path.read_bytes()).hexdigest()
+    # The bytes that were parsed (a strict UTF-8 decode gives them back exactly), not a second read.
+    checksum = hashlib.sha256(text.encode("utf-8")).hexdigest()
     session = sessions()
     try:
         report = store_brochure(session=session, parsed=parsed, checksum=checksum)

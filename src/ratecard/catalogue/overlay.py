@@ -24,7 +24,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from ratecard.catalogue.parsers.base import BrochureError
+from ratecard.catalogue.parsers.base import BrochureError, repeated
 from ratecard.catalogue.schemas import ParsedBrochure, ProviderData, ServiceData
 
 _FIXED = {"key", "source"}
@@ -74,6 +74,10 @@ def apply_overlay(parsed: ParsedBrochure, overlay: Overlay, *, overlay_name: str
     except ValidationError as exc:
         raise BrochureError(overlay_name, None, f"provider: {exc}") from exc
 
+    twice = repeated(service.key for service in parsed.services)
+    if twice:
+        # Checked before the services are keyed, where one of each pair would be lost without a word.
+        raise BrochureError(file, None, f"services found twice: {', '.join(twice)}")
     services = {service.key: service for service in parsed.services}
     for removal in overlay.removed:
         if removal.key not in services:

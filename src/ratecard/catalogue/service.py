@@ -377,6 +377,14 @@ def export_services(*, session: Session, filters: ServiceFilters | None = None) 
     return [detail(row) for row in session.scalars(query.order_by(Provider.code, Service.position))]
 
 
+def services_by_category(*, session: Session, provider_code: str) -> dict[str, list[ServiceOut]]:
+    """A provider's listed services grouped by category, each group in brochure order."""
+    groups: dict[str, list[ServiceOut]] = {}
+    for item in export_services(session=session, filters=ServiceFilters(provider=provider_code)):
+        groups.setdefault(item.category, []).append(item)
+    return groups
+
+
 def _provider_out(provider: Provider, count: int) -> ProviderOut:
     return ProviderOut.model_validate(provider).model_copy(update={"service_count": count})
 

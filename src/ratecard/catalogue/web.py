@@ -81,8 +81,5 @@ async def providers(request: Request, session: DbSession) -> HTMLResponse:
 async def provider_page(request: Request, session: DbSession, provider_id: str) -> HTMLResponse:
     """One provider: hub, how to transfer, and its services by category."""
     provider = service.get_provider(session=session, provider_id=provider_id)
-    items = service.export_services(session=session, filters=ServiceFilters(provider=provider.code))
-    by_category: dict[str, list] = {}
-    for item in items:
-        by_category.setdefault(item.category, []).append(item)
+    by_category = service.services_by_category(session=session, provider_code=provider.code)
     return render(request, "catalogue/provider.html", provider=provider, by_category=by_category)
