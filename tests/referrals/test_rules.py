@@ -187,3 +187,15 @@ def test_it_records_the_cscs_charge_when_cancelled_after_registration(s, pp):
     free = f.transferred(s, pp, **cscs)
     service.accept(session=s, user=hub, referral_id=free.id)
     assert service.cancel(session=s, user=pp, referral_id=free.id, reason="Found work").cancellation_charge_pence is None
+
+
+def test_it_needs_a_reason_to_cancel_even_when_a_charge_is_due(s, pp):
+    hub = f.user(s, Role.HUB, provider_id="kss")
+    cscs = {"person": {"area": "Kent"}, "service_id": "kss-cscs-card-training",
+            "option_id": "kss-cscs-card-training--cscs-card-training"}
+    referral = f.transferred(s, pp, **cscs)
+    service.accept(session=s, user=hub, referral_id=referral.id)
+    service.record_registration(session=s, user=hub, referral_id=referral.id)
+    with pytest.raises(InvalidInput, match="reason"):
+        service.cancel(session=s, user=pp, referral_id=referral.id, reason=None)
+    assert s.get(Referral, referral.id).status == "accepted"
