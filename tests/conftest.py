@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from ratecard import migrate
 from ratecard.catalogue.loading import import_files
 from ratecard.db import make_engine, make_sessionmaker
-from tests.paths import ALL_BROCHURES, OVERLAYS
+from tests.paths import ALL_BROCHURES, CLN, OVERLAYS
 
 PG_URL = os.environ.get("RATECARD_TEST_DATABASE_URL")
 BACKENDS = [
@@ -130,3 +130,46 @@ def catalogue_session(catalogue_sessions: sessionmaker[Session]) -> Iterator[Ses
     """A session on the loaded catalogue."""
     with catalogue_sessions() as s:
         yield s
+
+
+@pytest.fixture(scope="session")
+def committed_sessions(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[sessionmaker[Session]]:
+    """Sessions on a real database of `backend` (CLN's brochure imported) whose commits are real.
+
+    For races: parallel transactions must see each other's commits, which a rolled-back test
+    transaction cannot show. Tests here make their own users and CRNs, so they do not collide."""
+    engine = _migrated(backend, "committed", tmp_path_factory)
+    if backend == "postgresql":
+        # One connection per racing thread.
+        url = engine.url
+        engine.dispose()
+        from sqlalchemy import create_engine
+
+        engine = create_engine(url, connect_args={"options": "-csearch_path=ratecard_test_committed"}, pool_size=5, max_overflow=70)
+    factory = make_sessionmaker(engine)
+    import_files([CLN], sessions=factory, overlay_dir=OVERLAYS)
+    yield factory
+    engine.dispose()
+
+
+@pytest.fixture
+def world(catalogue_sessions):
+    """Users of every role, each with an API token, and a client on the rolled-back catalogue."""
+    from ratecard.accounts.service import Role, issue_token
+    from tests.clients import client_for
+    from tests.referrals import factories as f
+
+    session = catalogue_sessions()
+    cast = {
+        "pp": f.user(session),
+        "pp_other": f.user(session, region="East of England"),
+        "hub": f.user(session, Role.HUB),
+        "hub_other": f.user(session, Role.HUB, provider_id="nsf"),
+        "cw": f.user(session, Role.CASEWORKER),
+        "cw_other": f.user(session, Role.CASEWORKER),
+        "admin": f.user(session, Role.ADMIN),
+    }
+    headers = {name: {"Authorization": f"Bearer {issue_token(session=session, user=u)}"} for name, u in cast.items()}
+    headers["anon"] = {}
+    session.commit()
+    return {"client": client_for(catalogue_sessions), "users": cast, "h": headers, "sessions": catalogue_sessions}

@@ -21,6 +21,10 @@ NAMING = {
 }
 
 
+# The largest id an INTEGER column holds on every backend (PostgreSQL's is 32-bit, SQLite's 64).
+MAX_ID = 2**31 - 1
+
+
 def utc_now(now: dt.datetime | None = None) -> dt.datetime:
     """`now` if given (tests pin the clock), else the current time in UTC."""
     return now or dt.datetime.now(dt.UTC)
@@ -49,8 +53,11 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
-def make_engine(url: str, *, echo: bool = False) -> Engine:
-    """An engine for `url`; SQLite gets foreign keys and real transactions (savepoints work)."""
+def make_engine(url: str, *, echo: bool = False, wait_seconds: float = 5) -> Engine:
+    """An engine for `url`; SQLite gets foreign keys and real transactions (savepoints work).
+
+    `wait_seconds` bounds how long a request waits for SQLite's write lock or a pooled PostgreSQL
+    connection; beyond it the request fails fast (the app answers 503) instead of queueing for ever."""
     if url.startswith("sqlite"):
         path = url.split(":///", 1)[-1]
         if path and path != ":memory:":
@@ -63,7 +70,7 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
             dbapi_connection.isolation_level = None
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute("PRAGMA busy_timeout=5000")
+            cursor.execute(f"PRAGMA busy_timeout={int(wait_seconds * 1000)}")
             cursor.close()
 
         @event.listens_for(engine, "begin")
@@ -77,7 +84,7 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
     # No pre-ping (a round trip per checkout). A worker runs one request at a time, so it needs one
     # connection, plus one for a sign-in checked in a thread; the rest is headroom. Connections are
     # kept, not opened per request: opening one costs PostgreSQL a process.
-    return create_engine(url, echo=echo, pool_recycle=1800, pool_size=5, max_overflow=10)
+    return create_engine(url, echo=echo, pool_recycle=1800, pool_size=5, max_overflow=10, pool_timeout=wait_seconds)
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
@@ -109,5 +116,7 @@ def default_sessions() -> sessionmaker[Session]:
         from ratecard.config import get_settings
 
         settings = get_settings()
-        _default = make_sessionmaker(make_engine(settings.database_url, echo=settings.sql_echo))
+        _default = make_sessionmaker(
+            make_engine(settings.database_url, echo=settings.sql_echo, wait_seconds=settings.db_wait_seconds)
+        )
     return _default

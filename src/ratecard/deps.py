@@ -15,10 +15,10 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Query, Request
 from sqlalchemy.orm import Session
 
-from ratecard.db import transaction
+from ratecard.db import MAX_ID, transaction
 
 
 async def session_dependency(request: Request) -> AsyncIterator[Session]:
@@ -30,3 +30,10 @@ async def session_dependency(request: Request) -> AsyncIterator[Session]:
 # scope="function": the transaction ends when the handler returns, before the response is sent,
 # so a failed commit is an error response rather than a lost write behind a 200.
 DbSession = Annotated[Session, Depends(session_dependency, scope="function")]
+
+
+# Ids in paths: a number the database's integer column can hold, so a larger one is a clear 422
+# (or a 'not found' page), never an overflow inside the driver.
+RecordId = Annotated[int, Path(ge=1, le=MAX_ID, description="A record's number.")]
+# A page number of a web list: bounded, so the offset it makes stays within the database's range.
+PageNumber = Annotated[int, Query(ge=1, le=10_000, description="The page to show, from 1.")]

@@ -13,6 +13,6 @@ def date_from_parts(form: FormData, name: str) -> str | None:
     year, month, day = (str(form.get(f"{name}-{part}", "")).strip() for part in ("year", "month", "day"))
     if not (year or month or day):
         return None
-    if year.isdigit() and month.isdigit() and day.isdigit():
+    if year.isdecimal() and month.isdecimal() and day.isdecimal() and len(year) <= 4 and len(month) <= 2 and len(day) <= 2:
         return f"{int(year):04d}-{int(month):02d}-{int(day):02d}"
     return f"{year}-{month}-{day}"

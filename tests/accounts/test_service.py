@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from ratecard.accounts import service
+from ratecard.accounts import service, throttle
 from ratecard.accounts.service import Role
 from ratecard.errors import InvalidInput
 from tests.referrals import factories as f
@@ -23,13 +23,69 @@ def test_it_stores_only_an_argon2id_hash(catalogue_session):
 def test_it_locks_the_account_after_five_failures_then_lets_it_in_later(catalogue_session):
     s = catalogue_session
     user = f.user(s)
-    for _ in range(service.MAX_FAILED_LOGINS):
-        with pytest.raises(service.AuthError):
+    limit = throttle.PER_ACCOUNT_AND_ADDRESS
+    for _ in range(limit.attempts):
+        with pytest.raises(service.AuthError) as caught:
             service.authenticate(session=s, email=user.email, password="wrong", now=NOW)
+        assert not isinstance(caught.value, service.LockedOut)
     with pytest.raises(service.LockedOut):
         service.authenticate(session=s, email=user.email, password=f.PASSWORD, now=NOW + dt.timedelta(minutes=1))
-    later = NOW + dt.timedelta(minutes=service.LOCK_MINUTES + 1)
+    later = NOW + dt.timedelta(minutes=limit.minutes + 1)
     assert service.authenticate(session=s, email=user.email, password=f.PASSWORD, now=later) is user
+
+
+def test_it_does_not_lock_the_owner_out_from_another_address(catalogue_session):
+    s = catalogue_session
+    user = f.user(s)
+    for _ in range(throttle.PER_ACCOUNT_AND_ADDRESS.attempts + 3):
+        with pytest.raises(service.AuthError):
+            service.authenticate(session=s, email=user.email, password="wrong", address="203.0.113.9", now=NOW)
+    assert service.authenticate(session=s, email=user.email, password=f.PASSWORD, address="198.51.100.7", now=NOW) is user
+
+
+def test_it_locks_an_account_attacked_from_many_addresses(catalogue_session):
+    s = catalogue_session
+    user = f.user(s)
+    for n in range(throttle.PER_ACCOUNT.attempts):
+        with pytest.raises(service.AuthError):
+            service.authenticate(session=s, email=user.email, password="wrong", address=f"203.0.113.{n}", now=NOW)
+    with pytest.raises(service.LockedOut):
+        service.authenticate(session=s, email=user.email, password=f.PASSWORD, address="198.51.100.7", now=NOW)
+
+
+def test_it_throttles_an_address_trying_many_accounts(catalogue_session):
+    s = catalogue_session
+    for n in range(throttle.PER_ADDRESS.attempts):
+        with pytest.raises(service.AuthError):
+            service.authenticate(session=s, email=f"guess{n}@example.test", password="wrong", address="203.0.113.1", now=NOW)
+    user = f.user(s)
+    with pytest.raises(service.LockedOut):
+        service.authenticate(session=s, email=user.email, password=f.PASSWORD, address="203.0.113.1", now=NOW)
+
+
+def test_it_forgives_failures_after_a_right_password(catalogue_session):
+    s = catalogue_session
+    user = f.user(s)
+    for _ in range(2):
+        for _ in range(throttle.PER_ACCOUNT_AND_ADDRESS.attempts - 1):
+            with pytest.raises(service.AuthError):
+                service.authenticate(session=s, email=user.email, password="wrong", now=NOW)
+        assert service.authenticate(session=s, email=user.email, password=f.PASSWORD, now=NOW) is user
+
+
+def test_it_answers_an_unknown_email_as_it_answers_a_locked_account(catalogue_session):
+    s = catalogue_session
+    user = f.user(s)
+    answers = {}
+    for email in (user.email, "nobody@example.test"):
+        kinds = []
+        for _ in range(throttle.PER_ACCOUNT_AND_ADDRESS.attempts + 1):
+            with pytest.raises(service.AuthError) as caught:
+                service.authenticate(session=s, email=email, password="wrong", now=NOW)
+            kinds.append((type(caught.value).__name__, str(caught.value)))
+        answers[email] = kinds
+    assert answers[user.email] == answers["nobody@example.test"]
+    assert answers[user.email][-1][0] == "LockedOut"
 
 
 def test_it_says_the_same_for_an_unknown_email_and_a_wrong_password(catalogue_session):

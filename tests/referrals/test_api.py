@@ -12,25 +12,6 @@ from tests.clients import client_for
 from tests.referrals import factories as f
 
 
-@pytest.fixture
-def world(catalogue_sessions):
-    """Users of every role, each with an API token, and a client on the rolled-back catalogue."""
-    session = catalogue_sessions()
-    cast = {
-        "pp": f.user(session),
-        "pp_other": f.user(session, region="East of England"),
-        "hub": f.user(session, Role.HUB),
-        "hub_other": f.user(session, Role.HUB, provider_id="nsf"),
-        "cw": f.user(session, Role.CASEWORKER),
-        "cw_other": f.user(session, Role.CASEWORKER),
-        "admin": f.user(session, Role.ADMIN),
-    }
-    headers = {name: {"Authorization": f"Bearer {issue_token(session=session, user=u)}"} for name, u in cast.items()}
-    headers["anon"] = {}
-    session.commit()
-    return {"client": client_for(catalogue_sessions), "users": cast, "h": headers, "sessions": catalogue_sessions}
-
-
 def _create(world, **overrides):
     body = f.referral_in(**overrides).model_dump(mode="json")
     response = world["client"].post("/api/v1/referrals", json=body, headers=world["h"]["pp"])
@@ -180,3 +161,43 @@ def test_it_searches_the_hub_inbox_by_reference_crn_and_name(world):
     assert client.get("/api/v1/referrals", params={"q": crn}, headers=hub).json()["total"] == 0
     counts = client.get("/api/v1/referrals", params={"status": "transferred"}, headers=hub).json()
     assert counts["counts"]["transferred"] >= 1 and all(i["status"] == "transferred" for i in counts["items"])
+
+
+@pytest.mark.parametrize("term", ["%", "_", "%%", "\\"])
+def test_it_matches_wildcards_in_a_search_as_themselves(world, term):
+    _create(world, person={"name": "Plain Name"})
+    found = world["client"].get("/api/v1/referrals", params={"q": term}, headers=world["h"]["pp"]).json()
+    assert found["total"] == 0 and found["items"] == []
+
+
+def test_it_finds_a_name_holding_a_wildcard_character(world):
+    referral_id = _create(world, person={"name": "Ann_100% Smith"})
+    _create(world, person={"name": "Annx100 Smith"})
+    found = world["client"].get("/api/v1/referrals", params={"q": "ann_100%"}, headers=world["h"]["pp"]).json()
+    assert [i["id"] for i in found["items"]] == [referral_id]
+
+
+def test_it_records_registration_in_the_history_once(world):
+    referral_id = _prepare(world, "start")  # allocated
+    client, hub = world["client"], world["h"]["hub"]
+    first = client.post(f"/api/v1/referrals/{referral_id}/registration", headers=hub)
+    assert first.status_code == 200 and first.json()["registered_at"]
+    again = client.post(f"/api/v1/referrals/{referral_id}/registration", headers=hub)
+    assert again.json()["registered_at"] == first.json()["registered_at"]
+    rows = [h for h in again.json()["history"] if h["reason"] == "Registration recorded"]
+    assert len(rows) == 1 and rows[0]["from_status"] == rows[0]["to_status"] == "allocated"
+    assert rows[0]["by"] == world["users"]["hub"].name
+
+
+def test_it_refuses_a_new_referral_to_a_withdrawn_option(world):
+    import datetime as dt
+
+    from ratecard.catalogue.models import ServiceOption
+
+    with world["sessions"]() as s:
+        s.get(ServiceOption, "nsf-accommodation-support--low").withdrawn_at = dt.datetime.now(dt.UTC)
+        s.commit()
+    body = f.referral_in(service_id="nsf-accommodation-support", option_id="nsf-accommodation-support--low").model_dump(mode="json")
+    response = world["client"].post("/api/v1/referrals", json=body, headers=world["h"]["pp"])
+    assert response.status_code == 422 and "no longer offered" in response.json()["detail"]
+    assert response.json()["errors"][0]["field"] == "option_id"

@@ -6,8 +6,7 @@ from __future__ import annotations
 import pytest
 
 from ratecard.accounts.service import Role
-from ratecard.security.csrf import COOKIE
-from tests.clients import client_for
+from tests.clients import client_for, form_token
 from tests.referrals import factories as f
 
 
@@ -21,14 +20,14 @@ def site(catalogue_sessions):
 
 def _browser(sessions, user):
     client = client_for(sessions)
-    client.get("/login")
-    response = client.post("/login", data={"email": user.email, "password": f.PASSWORD, "csrf_token": client.cookies.get(COOKIE), "next": "/referrals"}, follow_redirects=False)
+    response = client.post("/login", data={"email": user.email, "password": f.PASSWORD, "csrf_token": form_token(client), "next": "/referrals"}, follow_redirects=False)
     assert response.status_code == 303 and response.headers["location"] == "/referrals"
     return client
 
 
 def _post(client, path, **data):
-    return client.post(path, data={**data, "csrf_token": client.cookies.get(COOKIE)}, follow_redirects=False)
+    page = "/login" if path == "/login" else "/referrals"
+    return client.post(path, data={**data, "csrf_token": form_token(client, page)}, follow_redirects=False)
 
 
 def test_it_sends_visitors_to_sign_in_and_back(site):

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
+from starlette.concurrency import run_in_threadpool
 
 from ratecard.accounts import service
 from ratecard.accounts.models import User
+from ratecard.db import transaction
 from ratecard.deps import DbSession
 from ratecard.errors import NotSignedIn
+from ratecard.security.csrf import SESSION_COOKIE
 
-SESSION_COOKIE = "ratecard_session"
+NO_TOKEN = "Send a valid API token as 'Authorization: Bearer <token>' (POST /api/v1/tokens gives one)."
 
 
 async def api_user(request: Request, session: DbSession) -> User:
@@ -19,7 +22,7 @@ async def api_user(request: Request, session: DbSession) -> User:
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     user = service.token_user(session=session, token=token.strip()) if scheme.lower() == "bearer" and token else None
     if user is None:
-        raise NotSignedIn("Send a valid API token as 'Authorization: Bearer <token>' (POST /api/v1/tokens gives one).")
+        raise NotSignedIn(NO_TOKEN)
     return user
 
 
@@ -36,3 +39,40 @@ async def web_user(request: Request, session: DbSession) -> User:
 
 ApiUser = Annotated[User, Depends(api_user)]
 WebUser = Annotated[User, Depends(web_user)]
+
+
+def client_address(request: Request) -> str:
+    """The caller's address as the server saw it (behind a proxy, uvicorn's --forwarded-allow-ips decides)."""
+    return request.client.host if request.client else "unknown"
+
+
+async def check_credentials(request: Request, email: str, password: str) -> service.SignInAttempt:
+    """Count the attempt in its own short transaction, then check the password in a thread.
+
+    The count is committed before the password is checked, so parallel attempts see it, and no
+    transaction (on SQLite, the write lock) is held while argon2 runs. LockedOut when throttled."""
+    with transaction(request.app.state.sessions) as session:
+        attempt = service.begin_sign_in(session=session, email=email, address=client_address(request))
+    # argon2 releases the GIL: in a thread, the process serves other requests meanwhile.
+    await run_in_threadpool(service.check_password, attempt=attempt, password=password)
+    return attempt
+
+
+def _needs_token(dependant: Any) -> bool:
+    return any(d.call is api_user or _needs_token(d) for d in dependant.dependencies)
+
+
+async def lacks_required_token(request: Request) -> bool:
+    """Whether the request's route needs an API token and the request has no valid one.
+
+    FastAPI validates the body before it runs dependencies; error handlers ask this first so that a
+    caller without a token is told to sign in (401) before anything about what they sent."""
+    route = request.scope.get("route")
+    dependant = getattr(route, "dependant", None)
+    if dependant is None or not _needs_token(dependant):
+        return False
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return True
+    with transaction(request.app.state.sessions) as session:
+        return service.token_user(session=session, token=token.strip()) is None

@@ -24,8 +24,6 @@ class User(Base):
     team: Mapped[str | None] = mapped_column(String(100))
     provider_id: Mapped[str | None] = mapped_column(ForeignKey("providers.id"), index=True)  # hub and caseworkers
     active: Mapped[bool] = mapped_column(default=True)
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
 
@@ -69,3 +67,13 @@ class AccessLog(Base):
     action: Mapped[str] = mapped_column(String(40))
     channel: Mapped[str] = mapped_column(String(10))  # web | api
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class LoginThrottle(Base):
+    """Sign-in attempts counted for one key (an account at an address, an account, an address) in a window."""
+
+    __tablename__ = "login_throttle"
+
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)  # a prefix and a SHA-256: no emails kept
+    attempts: Mapped[int] = mapped_column(Integer)
+    reset_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)  # the window ends; counting starts again

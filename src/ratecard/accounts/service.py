@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from dataclasses import dataclass
 from enum import StrEnum
 
 from argon2 import PasswordHasher
@@ -12,12 +13,11 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import bindparam, delete, insert, select
 from sqlalchemy.orm import Session, joinedload
 
+from ratecard.accounts import throttle
 from ratecard.accounts.models import AccessLog, ApiToken, User, WebSession
 from ratecard.db import utc_now
 from ratecard.errors import InvalidInput, RatecardError
 
-MAX_FAILED_LOGINS = 5
-LOCK_MINUTES = 15
 MIN_PASSWORD = 12
 
 _hasher = PasswordHasher()
@@ -39,7 +39,7 @@ class AuthError(RatecardError):
 
 
 class LockedOut(AuthError):
-    """Too many failed sign-ins in a row."""
+    """Too many sign-in attempts for this account from here (or for it, or from here, at all)."""
 
     status_code = 429
 
@@ -78,37 +78,72 @@ def create_user(
     user = User(
         email=email.lower(), name=name, role=role.value, region=region, team=team, provider_id=provider_id,
         password_hash=password_hash or hash_password(password or secrets.token_urlsafe(24)),
-        failed_logins=0, active=True, created_at=utc_now(now),
+        active=True, created_at=utc_now(now),
     )
     session.add(user)
     session.flush()
     return user
 
 
-def authenticate(*, session: Session, email: str, password: str, now: dt.datetime | None = None) -> User:
-    """The user with this email and password; counts failures and locks the account after five."""
+@dataclass
+class SignInAttempt:
+    """One counted sign-in attempt: who it names (if anyone) and the throttle keys it was counted against."""
+
+    email: str
+    keys: list[tuple[str, throttle.Limit]]
+    user_id: int | None
+    password_hash: str | None
+    password_ok: bool = False
+
+
+def begin_sign_in(*, session: Session, email: str, address: str, now: dt.datetime | None = None) -> SignInAttempt:
+    """Count an attempt (atomically, before any password is checked); LockedOut once a limit is reached.
+
+    Commit this before checking the password, so parallel attempts see each other's counts."""
     now = utc_now(now)
-    user = session.scalar(select(User).where(User.email == email.strip().lower()))
-    if user is None or not user.active:
+    email = email.strip().lower()
+    keys = throttle.keys_for(email, address)
+    refused_until = throttle.count_attempt(session=session, keys=keys, now=now)
+    if refused_until is not None:
+        # The same answer for an unknown email as for a known one: it reveals nothing.
+        wait = max(1, int((refused_until - now).total_seconds()))
+        raise LockedOut(f"Too many attempts to sign in. Try again after {refused_until:%H:%M} UTC.", retry_after=wait)
+    row = session.execute(select(User.id, User.password_hash).where(User.email == email, User.active.is_(True))).first()
+    return SignInAttempt(email=email, keys=keys, user_id=row.id if row else None, password_hash=row.password_hash if row else None)
+
+
+def check_password(*, attempt: SignInAttempt, password: str) -> bool:
+    """Whether `password` is right (argon2, no database: run it outside any transaction, in a thread)."""
+    if attempt.password_hash is None:
         _hasher.hash(password)  # spend the same time, so timing does not reveal which emails exist
-        raise AuthError("The email or password is not right.")
-    if user.locked_until and user.locked_until > now:
-        raise LockedOut(f"Too many failed attempts. Try again after {user.locked_until:%H:%M} UTC.")
+        attempt.password_ok = False
+        return False
     try:
-        _hasher.verify(user.password_hash, password)
+        attempt.password_ok = _hasher.verify(attempt.password_hash, password)
     except (VerificationError, InvalidHashError):
-        user.failed_logins += 1
-        if user.failed_logins >= MAX_FAILED_LOGINS:
-            user.locked_until = now + dt.timedelta(minutes=LOCK_MINUTES)
-            user.failed_logins = 0
-        session.flush()
-        raise AuthError("The email or password is not right.") from None
-    user.failed_logins = 0
-    user.locked_until = None
+        attempt.password_ok = False
+    return attempt.password_ok
+
+
+def finish_sign_in(*, session: Session, attempt: SignInAttempt, password: str) -> User:
+    """The signed-in user after a right password (their counts forgiven), else AuthError."""
+    user = session.get(User, attempt.user_id) if attempt.password_ok and attempt.user_id else None
+    if user is None or not user.active:
+        raise AuthError("The email or password is not right.")
+    throttle.forgive(session=session, keys=attempt.keys)
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     session.flush()
     return user
+
+
+def authenticate(
+    *, session: Session, email: str, password: str, address: str = "local", now: dt.datetime | None = None
+) -> User:
+    """Count, check and finish a sign-in in one session (the CLI and tests; web and API commit the count first)."""
+    attempt = begin_sign_in(session=session, email=email, address=address, now=now)
+    check_password(attempt=attempt, password=password)
+    return finish_sign_in(session=session, attempt=attempt, password=password)
 
 
 def start_session(*, session: Session, user: User, hours: float, now: dt.datetime | None = None) -> str:

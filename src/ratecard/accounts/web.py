@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from starlette.concurrency import run_in_threadpool
 
 from ratecard.accounts import service
-from ratecard.accounts.deps import SESSION_COOKIE
+from ratecard.accounts.deps import SESSION_COOKIE, check_credentials
 from ratecard.deps import DbSession
 from ratecard.pages import render
 from ratecard.security.csrf import FIELD, check_csrf
@@ -36,7 +35,8 @@ async def login(request: Request, session: DbSession) -> Response:
     email, password = str(form.get("email", "")), str(form.get("password", ""))
     target = _safe_next(str(form.get("next", "")))
     try:
-        user = await run_in_threadpool(service.authenticate, session=session, email=email, password=password)
+        attempt = await check_credentials(request, email, password)
+        user = service.finish_sign_in(session=session, attempt=attempt, password=password)
     except service.AuthError as exc:
         return render(request, "accounts/login.html", status_code=exc.status_code, next=target, error=str(exc),
                       email=email, title="Sign in")

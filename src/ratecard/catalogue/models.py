@@ -84,7 +84,16 @@ class Service(Base):
     search_text: Mapped[str] = mapped_column(Text)  # lower-case words the text search matches
 
     provider: Mapped[Provider] = relationship(back_populates="services")
+    # What the catalogue offers now: every reader (API, pages, exports, referrals, eligibility) goes
+    # through this, so options a re-import withdrew drop out everywhere at once. Read-only because it
+    # sees only some of the rows; changes go through all_options.
     options: Mapped[list[ServiceOption]] = relationship(
+        primaryjoin="and_(Service.id == ServiceOption.service_id, ServiceOption.withdrawn_at.is_(None))",
+        order_by="ServiceOption.position",
+        viewonly=True,
+    )
+    # Every option row ever imported, withdrawn ones included: the importer's sync works on this.
+    all_options: Mapped[list[ServiceOption]] = relationship(
         back_populates="service", order_by="ServiceOption.position", cascade="all, delete-orphan"
     )
     coverage: Mapped[list[ServiceArea]] = relationship(cascade="all, delete-orphan")
@@ -107,8 +116,10 @@ class ServiceOption(Base):
     hours: Mapped[float | None] = mapped_column(Float)
     hours_up_to: Mapped[bool] = mapped_column(Boolean, default=False)
     duration_text: Mapped[str | None] = mapped_column(Text)
+    # Set when a re-import no longer finds the option; the row stays because referrals point at it.
+    withdrawn_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
-    service: Mapped[Service] = relationship(back_populates="options")
+    service: Mapped[Service] = relationship(back_populates="all_options")
 
 
 class ServiceArea(Base):

@@ -133,7 +133,7 @@ def store_brochure(
     """Create or update the provider and services of one parsed brochure, in place and idempotently.
 
     Services the brochure no longer has stay in the database (referrals may point at them) but are
-    no longer listed.
+    no longer listed; options it no longer has stay too, marked withdrawn.
     """
     now = utc_now(now)
     data = parsed.provider
@@ -178,7 +178,7 @@ def store_brochure(
         for s in session.scalars(
             select(Service)
             .where(Service.provider_id == pid)
-            .options(selectinload(Service.options), selectinload(Service.coverage))
+            .options(selectinload(Service.all_options), selectinload(Service.coverage))
         )
     }
     seen: set[str] = set()
@@ -191,13 +191,16 @@ def store_brochure(
         service = existing.get(sid)
         if service is None:
             service = Service(id=sid, provider=provider, **values)
-            service.options = [ServiceOption(**row) for row in options]
+            service.all_options = [ServiceOption(**row) for row in options]
             service.coverage = [ServiceArea(area=area) for area in areas]
             session.add(service)
             report.created += 1
             continue
         changed = _apply(service, values)
-        changed |= _sync_options(service, options)
+        if _sync_options(service, options, now=now):
+            # Service.options is a read-only view: reload it rather than show what it held before.
+            session.expire(service, ["options"])
+            changed = True
         if sorted(a.area for a in service.coverage) != areas:
             service.coverage = [ServiceArea(area=area) for area in areas]
             changed = True
@@ -223,21 +226,25 @@ def catalogue_version(*, session: Session) -> tuple[object, int]:
     return latest, count
 
 
-def _sync_options(service: Service, rows: list[dict[str, Any]]) -> bool:
-    current = {option.id: option for option in service.options}
-    wanted = [row["id"] for row in rows]
-    changed = list(current) != wanted
-    kept = []
+def _sync_options(service: Service, rows: list[dict[str, Any]], *, now: dt.datetime) -> bool:
+    # Options are withdrawn, never deleted: referrals keep pointing at the ones a brochure drops.
+    current = {option.id: option for option in service.all_options}
+    seen = set()
+    changed = False
     for row in rows:
+        seen.add(row["id"])
         option = current.get(row["id"])
         if option is None:
-            option = ServiceOption(**row)
+            option = current[row["id"]] = ServiceOption(**row)
+            service.all_options.append(option)
             changed = True
         else:
-            changed |= _apply(option, row)
-        kept.append(option)
-    if changed:
-        service.options = kept
+            # An option printed again comes back with what the brochure now says of it.
+            changed |= _apply(option, {**row, "withdrawn_at": None})
+    for option_id, option in current.items():
+        if option_id not in seen and option.withdrawn_at is None:
+            option.withdrawn_at = now
+            changed = True
     return changed
 
 
@@ -272,7 +279,7 @@ def _filtered(filters: ServiceFilters) -> Select[tuple[Service]]:
             )
         )
     for alternatives in query_terms(filters.q):
-        query = query.where(or_(*(Service.search_text.contains(f" {word}") for word in alternatives)))
+        query = query.where(or_(*(Service.search_text.contains(f" {word}", autoescape=True) for word in alternatives)))
     return query
 
 
@@ -283,8 +290,8 @@ def _name_rank(filters: ServiceFilters):  # type: ignore[no-untyped-def]
         return None
     name_words = func.lower(Service.name + " " + func.coalesce(Service.nsi_category, ""))
     aliases = func.lower(cast(Service.aliases, Text))  # the JSON text: ["TSP", ...]
-    alias_hit = or_(*(aliases.contains(f'"{word}') for word in terms[0]))
-    name_hit = or_(*(name_words.contains(word) for word in terms[0]))
+    alias_hit = or_(*(aliases.contains(f'"{word}', autoescape=True) for word in terms[0]))
+    name_hit = or_(*(name_words.contains(word, autoescape=True) for word in terms[0]))
     return case((alias_hit, 0), (name_hit, 1), else_=2)
 
 

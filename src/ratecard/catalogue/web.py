@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from ratecard.catalogue import service
 from ratecard.catalogue.schemas import Delivery, Kind, ServiceFilters, Setting
-from ratecard.deps import DbSession
+from ratecard.deps import DbSession, PageNumber
 from ratecard.pages import render
 
 router = APIRouter(include_in_schema=False)
@@ -39,7 +39,7 @@ def _filters_from(request: Request) -> tuple[ServiceFilters, dict[str, str], lis
 
 
 @router.get("/services", response_class=HTMLResponse)
-async def services(request: Request, session: DbSession, page: int = 1) -> HTMLResponse:
+async def services(request: Request, session: DbSession, page: PageNumber = 1) -> HTMLResponse:
     """The catalogue with filters and search; works as a plain GET form without JavaScript."""
     filters, raw, errors = _filters_from(request)
     result = service.list_services(

@@ -26,7 +26,7 @@ def _oasys(text: str, errors: dict[str, str]) -> dict[str, int] | None:
     scores: dict[str, int] = {}
     for chunk in filter(None, (c.strip() for c in text.replace(";", ",").split(","))):
         item, _, score = chunk.partition("=")
-        if not score.strip().isdigit() or not item.strip():
+        if not score.strip().isdecimal() or not item.strip():
             errors["oasys"] = "Write OASys scores as item=score, for example 11.6=2, 11.7=1"
             return None
         scores[item.strip()] = int(score.strip())

@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 
 class Sex(StrEnum):
@@ -129,7 +131,9 @@ class Profile(BaseModel):
     rosh: Rosh | None = None
     sara: Level | None = None
     audit: int | None = Field(default=None, ge=0, le=40)
-    oasys: dict[str, int] | None = Field(default=None, description="OASys item scores, e.g. {'11.6': 2}.")
+    oasys: dict[Annotated[str, StringConstraints(min_length=1, max_length=10)], Annotated[int, Field(ge=0, le=10)]] | None = Field(
+        default=None, max_length=100, description="OASys item scores from 0 to 10, by item number, e.g. {'11.6': 2}."
+    )
     index_offences: list[Offence] | None = None
     previous_offences: list[Offence] | None = None
     previous_convictions: int | None = Field(default=None, ge=0, le=500)
@@ -149,8 +153,4 @@ class Profile(BaseModel):
         today = self.as_of or dt.date.today()
         if self.date_of_birth and self.date_of_birth > today:
             raise ValueError("date_of_birth is in the future")
-        if self.oasys:
-            for item, score in self.oasys.items():
-                if not (0 <= score <= 10):
-                    raise ValueError(f"oasys item {item} must score 0-10")
         return self

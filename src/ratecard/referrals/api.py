@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Query, Response
 
 from ratecard.accounts.deps import ApiUser
-from ratecard.deps import DbSession
+from ratecard.deps import DbSession, RecordId
 from ratecard.referrals import service
 from ratecard.referrals.schemas import ReferralIn, ReferralOut, ReferralPage, TransitionIn
 from ratecard.referrals.workflow import Action, Status
@@ -50,14 +50,14 @@ async def list_referrals(
 
 
 @router.get("/{referral_id}", response_model=ReferralOut, responses=_ERRORS, summary="One referral")
-async def get(session: DbSession, user: ApiUser, referral_id: int) -> ReferralOut:
+async def get(session: DbSession, user: ApiUser, referral_id: RecordId) -> ReferralOut:
     """A referral with its history and the actions you may take; the read is logged."""
     referral = service.get_referral(session=session, user=user, referral_id=referral_id, channel="api")
     return service.to_out(session, referral, user)
 
 
 def _transition(action: Action):  # type: ignore[no-untyped-def]
-    async def handler(session: DbSession, user: ApiUser, referral_id: int, body: TransitionIn | None = None) -> ReferralOut:
+    async def handler(session: DbSession, user: ApiUser, referral_id: RecordId, body: TransitionIn | None = None) -> ReferralOut:
         referral = service.perform(session=session, user=user, referral_id=referral_id, action=action, body=body or TransitionIn())
         return service.to_out(session, referral, user)
 
@@ -74,7 +74,7 @@ for _action in Action:
 
 
 @router.post("/{referral_id}/registration", response_model=ReferralOut, responses=_ERRORS, summary="Record registration")
-async def registration(session: DbSession, user: ApiUser, referral_id: int) -> ReferralOut:
+async def registration(session: DbSession, user: ApiUser, referral_id: RecordId) -> ReferralOut:
     """The provider records the person's registration (a later cancellation may then be charged)."""
     referral = service.record_registration(session=session, user=user, referral_id=referral_id)
     return service.to_out(session, referral, user)

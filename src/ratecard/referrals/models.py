@@ -16,12 +16,17 @@ _OPEN_SQL = "status IN (" + ", ".join(f"'{s}'" for s in OPEN_STATUSES) + ")"
 
 
 class Person(Base):
-    """A person on probation, known by their nDelius CRN."""
+    """A probation region's copy of a person on probation, known by their nDelius CRN.
+
+    nDelius owns the person; each region keeps its own copy, made and changed only by that region's
+    referrals, so nobody reads or overwrites what another region recorded (docs/personal-data.md)."""
 
     __tablename__ = "people"
+    __table_args__ = (UniqueConstraint("region", "crn", name="uq_people_region_crn"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    crn: Mapped[str] = mapped_column(String(7), unique=True)
+    region: Mapped[str] = mapped_column(String(100))
+    crn: Mapped[str] = mapped_column(String(7), index=True)
     name: Mapped[str] = mapped_column(String(200))
     date_of_birth: Mapped[dt.date | None] = mapped_column(Date)
     sex: Mapped[str | None] = mapped_column(String(10))

@@ -36,6 +36,12 @@ def scope(role: Role) -> list[ColumnElement[bool]]:
     return [Referral.provider_id == bindparam("scope_provider"), Referral.caseworker_id == bindparam("scope_user")]
 
 
+def like_pattern(term: str) -> str:
+    """A LIKE pattern finding `term` anywhere, its own % and _ matched as themselves (escape: backslash)."""
+    escaped = term.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
 def scope_params(user: User) -> dict[str, Any]:
     """The values `scope` conditions name, for `user` (unused ones are ignored)."""
     return {"scope_region": user.region, "scope_provider": user.provider_id, "scope_user": user.id}
@@ -82,7 +88,7 @@ def referral_list(role: Role, *, by_status: bool, searching: bool) -> tuple[Sele
         base = base.where(
             or_(
                 Referral.reference == bindparam("term"), Person.crn == bindparam("term"),
-                func.lower(Person.name).like(bindparam("like")),
+                func.lower(Person.name).like(bindparam("like"), escape="\\"),
             )
         )
         counted = base.with_only_columns(Referral.status).subquery()
@@ -114,6 +120,17 @@ def change_status(action: Action) -> Update:
     sources = [s.value for s in TRANSITIONS[action].sources]
     return update(table).where(table.c.id == bindparam("referral_id"), table.c.status.in_(sources))
 
+
+# Registration is written once, while the referral is being delivered.
+RECORD_REGISTRATION = (
+    update(Referral.__table__)
+    .where(
+        Referral.__table__.c.id == bindparam("referral_id"),
+        Referral.__table__.c.registered_at.is_(None),
+        Referral.__table__.c.status.in_(bindparam("statuses", expanding=True)),
+    )
+    .values(registered_at=bindparam("at"))
+)
 
 # Rows nobody edits once written go in with plain INSERTs: no unit of work to build for them.
 INSERT_HISTORY = insert(ReferralHistory.__table__)

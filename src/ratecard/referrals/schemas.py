@@ -7,6 +7,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from ratecard.db import MAX_ID
 from ratecard.eligibility.profile import Profile, Sentence, Sex
 from ratecard.referrals.workflow import Action, Status
 
@@ -103,7 +104,7 @@ class TransitionIn(_In):
 
     reason: str | None = Field(default=None, max_length=2000)
     override_reason: str | None = Field(default=None, max_length=2000, description="Submit: why to refer despite ineligibility.")
-    caseworker_id: int | None = Field(default=None, description="Allocate: the caseworker.")
+    caseworker_id: int | None = Field(default=None, ge=1, le=MAX_ID, description="Allocate: the caseworker.")
 
 
 class PersonOut(BaseModel):

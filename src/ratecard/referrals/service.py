@@ -10,6 +10,7 @@ import secrets
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
@@ -69,24 +70,33 @@ def _load(session: Session, user: User, referral_id: int) -> Referral:
 # --- people -----------------------------------------------------------------------------------
 
 
-def upsert_person(*, session: Session, data: PersonIn, now: dt.datetime | None = None) -> Person:
-    """The person with this CRN, created or brought up to date."""
-    person = session.scalar(select(Person).where(Person.crn == data.crn))
+def upsert_person(*, session: Session, data: PersonIn, region: str, now: dt.datetime | None = None) -> Person:
+    """`region`'s copy of the person with this CRN, created or brought up to date.
+
+    Only the region's own copy is read or changed: another region's record of the same CRN is never
+    shown or overwritten. Parallel first referrals of one new CRN both arrive here: the insert that
+    loses the race does nothing and both go on with the one row."""
     values: dict[str, Any] = {
         "name": data.name,
         "date_of_birth": data.date_of_birth,
         "sex": data.sex.value if data.sex else None,
         "area": data.area,
     }
-    if data.profile is not None:
-        values["profile"] = data.profile.model_dump(mode="json", exclude_none=True)
-    if person is None:
-        person = Person(crn=data.crn, created_at=utc_now(now), profile=values.pop("profile", {}), **values)
-        session.add(person)
-    else:
-        for name, value in values.items():
-            if value is not None:
-                setattr(person, name, value)
+    profile = data.profile.model_dump(mode="json", exclude_none=True) if data.profile is not None else None
+    table = Person.__table__
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    session.execute(
+        dialect.insert(table)
+        .values(region=region, crn=data.crn, created_at=utc_now(now), profile=profile or {}, **values)
+        .on_conflict_do_nothing(index_elements=[table.c.region, table.c.crn])
+    )
+    person = session.scalar(select(Person).where(Person.region == region, Person.crn == data.crn))
+    assert person is not None  # inserted above, or already there
+    changes = {name: value for name, value in values.items() if value is not None and getattr(person, name) != value}
+    if profile is not None and person.profile != profile:
+        changes["profile"] = profile
+    for name, value in changes.items():
+        setattr(person, name, value)
     session.flush()
     return person
 
@@ -120,7 +130,7 @@ def create_referral(
         raise InvalidInput(f"Unknown service '{data.service_id}'.", field="service_id")
     option = _option(session, service, data.option_id)
     region = user.region or data.person.area or "unknown"
-    person = upsert_person(session=session, data=data.person, now=now)
+    person = upsert_person(session=session, data=data.person, region=region, now=now)
     event_id = None
     if data.event is not None:
         event = PersonEvent(person_id=person.id, **data.event.model_dump(mode="python"))
@@ -187,6 +197,8 @@ def _option(session: Session, service: Service, option_id: str | None) -> Servic
     option = session.get(ServiceOption, option_id)
     if option is None or option.service_id != service.id:
         raise InvalidInput(f"Unknown option '{option_id}' for {service.name}.", field="option_id")
+    if option.withdrawn_at is not None:
+        raise InvalidInput(f"{option.name} is no longer offered by {service.name}: choose another option.", field="option_id")
     return option
 
 
@@ -212,7 +224,7 @@ def list_referrals(
     counts_query, rows_query = queries.referral_list(Role(user.role), by_status=status is not None, searching=bool(term))
     params = {
         **queries.scope_params(user), "status": status.value if status else None,
-        "term": term.upper(), "like": f"%{term.lower()}%", "offset": (page - 1) * per_page, "limit": per_page,
+        "term": term.upper(), "like": queries.like_pattern(term), "offset": (page - 1) * per_page, "limit": per_page,
     }
     counts = {value: count for value, count in session.execute(counts_query, params)}
     total = counts.get(status.value, 0) if status is not None else sum(counts.values())
@@ -415,15 +427,27 @@ def cancel(*, session: Session, user: User, referral_id: int, reason: str | None
 
 
 def record_registration(*, session: Session, user: User, referral_id: int, now: dt.datetime | None = None) -> Referral:
-    """The provider records that the person was registered (e.g. for the CSCS test), once."""
+    """The provider records that the person was registered (e.g. for the CSCS test), once, in the history."""
+    now = utc_now(now)
     referral = _load(session, user, referral_id)
     if Role(user.role) not in REGISTRATION_ROLES:
         raise Forbidden("Only the provider records registration.")
     if Status(referral.status) not in REGISTRATION_STATUSES:
         raise Conflict("Registration is recorded only while the referral is being delivered.")
-    if referral.registered_at is None:
-        referral.registered_at = utc_now(now)
-        session.flush()
+    if referral.registered_at is not None:
+        return referral  # recorded already: the first time stands
+    # Conditional, like a status change: of two providers recording it at once, one writes it.
+    result = session.execute(
+        queries.RECORD_REGISTRATION,
+        {"referral_id": referral.id, "at": now, "statuses": [s.value for s in REGISTRATION_STATUSES]},
+    )
+    if result.rowcount != 1:
+        session.refresh(referral)
+        return referral
+    set_committed_value(referral, "registered_at", now)
+    _record(session, referral.id, referral.status, referral.status, now=now, user=user, reason="Registration recorded")
+    if "history" in referral.__dict__:
+        session.expire(referral, ["history"])
     return referral
 
 

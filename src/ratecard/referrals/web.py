@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from ratecard.accounts.deps import WebUser
 from ratecard.accounts.service import Role, caseworkers
 from ratecard.catalogue import service as catalogue
-from ratecard.deps import DbSession
+from ratecard.deps import DbSession, PageNumber, RecordId
 from ratecard.forms import date_from_parts
 from ratecard.errors import Conflict, InvalidInput, NotFound
 from ratecard.pages import render
@@ -26,7 +26,7 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/referrals", response_class=HTMLResponse)
 async def dashboard(request: Request, session: DbSession, user: WebUser, status: str | None = None,
-              q: str | None = None, page: int = 1) -> HTMLResponse:
+              q: str | None = None, page: PageNumber = 1) -> HTMLResponse:
     """My referrals (practitioners) or the hub's inbox, by status, searchable by reference, CRN or name."""
     chosen = Status(status) if status in {s.value for s in Status} else None
     result = service.list_referrals(session=session, user=user, status=chosen, q=(q or "").strip() or None, page=page,
@@ -125,13 +125,13 @@ def _detail(request: Request, session, user, referral_id: int, *, problems: list
 
 
 @router.get("/referrals/{referral_id}", response_class=HTMLResponse)
-async def referral_page(request: Request, session: DbSession, user: WebUser, referral_id: int) -> HTMLResponse:
+async def referral_page(request: Request, session: DbSession, user: WebUser, referral_id: RecordId) -> HTMLResponse:
     """One referral: details, history and the actions this user may take."""
     return _detail(request, session, user, referral_id)
 
 
 @router.post("/referrals/{referral_id}/registration")
-async def record_registration(request: Request, session: DbSession, user: WebUser, referral_id: int) -> Response:
+async def record_registration(request: Request, session: DbSession, user: WebUser, referral_id: RecordId) -> Response:
     """The provider records registration."""
     form = await request.form()
     check_csrf(request, str(form.get(FIELD, "")))
@@ -140,7 +140,7 @@ async def record_registration(request: Request, session: DbSession, user: WebUse
 
 
 @router.post("/referrals/{referral_id}/{action}")
-async def change_status(request: Request, session: DbSession, user: WebUser, referral_id: int, action: str) -> Response:
+async def change_status(request: Request, session: DbSession, user: WebUser, referral_id: RecordId, action: str) -> Response:
     """Take one action (submit, accept, allocate...) from the referral page."""
     form = await request.form()
     check_csrf(request, str(form.get(FIELD, "")))
@@ -152,7 +152,7 @@ async def change_status(request: Request, session: DbSession, user: WebUser, ref
         body = TransitionIn(
             reason=str(form.get("reason", "")).strip() or None,
             override_reason=str(form.get("override_reason", "")).strip() or None,
-            caseworker_id=int(str(form.get("caseworker_id"))) if str(form.get("caseworker_id", "")).isdigit() else None,
+            caseworker_id=int(str(form.get("caseworker_id"))) if str(form.get("caseworker_id", "")).isdecimal() else None,
         )
     except ValidationError as exc:
         raise InvalidInput("; ".join(e["msg"] for e in exc.errors())) from exc
