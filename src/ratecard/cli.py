@@ -349,8 +349,16 @@ def serve(
 
     # Each worker runs its handlers on its event loop, one request at a time (see ratecard.deps), so
     # throughput comes from processes: one per core measured best (bench/referrals_load.py).
+    from ratecard.serving import PROTOCOL
+
+    settings = get_settings()
+    # Forwarded client addresses (X-Forwarded-For) are believed only from the proxies named in
+    # RATECARD_FORWARDED_ALLOW_IPS: trusted by default, any local client could claim to be anyone
+    # and so slip past the sign-in throttle's per-address limits.
     uvicorn.run("ratecard.web_app:create_app", factory=True, host=host, port=port, reload=reload,
-                workers=1 if reload else workers)
+                workers=1 if reload else workers, http=PROTOCOL,
+                proxy_headers=bool(settings.forwarded_allow_ips), forwarded_allow_ips=settings.forwarded_allow_ips or "",
+                h11_max_incomplete_event_size=settings.max_header_bytes)
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -56,6 +56,9 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024, le=64 * 1024 * 1024, description="Largest request body; 413 beyond.")
     max_header_bytes: int = Field(default=16 * 1024, ge=1024, le=1024 * 1024, description="Largest request headers; 431 beyond.")
     body_timeout_seconds: float = Field(default=10, gt=0, le=300, description="A body must arrive within this; 408 beyond.")
+    forwarded_allow_ips: str | None = Field(
+        default=None, description="Proxies whose X-Forwarded-For is believed (comma-separated); none by default."
+    )
     db_wait_seconds: float = Field(default=5, gt=0, le=60, description="Longest wait for a database connection or lock; 503 beyond.")
 
     @field_validator("database_url")
