@@ -45,3 +45,16 @@ def test_it_publishes_the_oasys_score_limits(spec):
 def test_it_publishes_the_id_range(spec):
     parameter = next(p for p in spec["paths"]["/api/v1/referrals/{referral_id}"]["get"]["parameters"] if p["name"] == "referral_id")
     assert parameter["schema"]["maximum"] == 2**31 - 1 and parameter["schema"]["minimum"] == 1
+
+
+def test_it_names_every_method_a_path_serves_when_refusing_another():
+    client = TestClient(create_app(settings=Settings(database_url="sqlite://")))
+    response = client.request("OPTIONS", "/api/v1/referrals")
+    assert response.status_code == 405 and response.headers["allow"] == "GET, POST"
+
+
+@pytest.mark.parametrize("value", [0, 20261201, 1.5])
+def test_it_refuses_a_number_where_the_schema_promises_a_date(value):
+    client = TestClient(create_app(settings=Settings(database_url="sqlite://")))
+    response = client.post("/api/v1/match", json={"date_of_birth": value})
+    assert response.status_code == 422 and response.json()["errors"][0]["field"] == "date_of_birth"

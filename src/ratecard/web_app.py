@@ -13,6 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from ratecard.accounts import api as accounts_api
 from ratecard.accounts import web as accounts_web
@@ -120,8 +121,12 @@ def create_app(*, settings: Settings | None = None, sessions: sessionmaker[Sessi
                 return _no_token()
             errors = [{"field": "body", "message": "The body could not be read: send JSON in UTF-8."}]
             return JSONResponse({"detail": "Invalid request", "errors": errors}, status_code=422)
+        headers = exc.headers
+        if exc.status_code == 405:
+            # Starlette names only the first route that matched the path; name every method it serves.
+            headers = {**(headers or {}), "Allow": ", ".join(_methods_for(app, request.url.path))}
         if api or request.url.path.startswith("/static"):
-            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
+            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=headers)
         return error_page(request, exc.status_code, str(exc.detail))
 
     @app.exception_handler(RequestValidationError)
@@ -149,6 +154,16 @@ def create_app(*, settings: Settings | None = None, sessions: sessionmaker[Sessi
         return response
 
     return app
+
+
+def _methods_for(app: FastAPI, path: str) -> list[str]:
+    """Every HTTP method some route serves at `path`."""
+    methods = []
+    for method in ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"):
+        scope = {"type": "http", "path": path, "root_path": "", "method": method, "headers": []}
+        if any(route.matches(scope)[0] is Match.FULL for route in app.routes):
+            methods.append(method)
+    return methods
 
 
 def _no_token() -> JSONResponse:

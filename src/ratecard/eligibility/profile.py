@@ -9,6 +9,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from ratecard.types import IsoDate
+
 
 class Sex(StrEnum):
     """Sex as recorded in nDelius for programme allocation."""
@@ -116,11 +118,11 @@ class Profile(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     age: int | None = Field(default=None, ge=10, le=120)
-    date_of_birth: dt.date | None = None
+    date_of_birth: IsoDate | None = None
     sex: Sex | None = None
     area: str | None = Field(default=None, min_length=2, max_length=100, description="County, town or region.")
     setting: PersonSetting | None = None
-    release_date: dt.date | None = None
+    release_date: IsoDate | None = None
     sentence: Sentence | None = None
     sentence_months: int | None = Field(default=None, ge=0, le=600)
     requirements: list[Requirement] | None = None
@@ -146,7 +148,7 @@ class Profile(BaseModel):
     in_denial: bool | None = None
     consents: bool | None = None
     needs: list[Need] | None = None
-    as_of: dt.date | None = Field(default=None, description="The date ages and release dates are judged on.")
+    as_of: IsoDate | None = Field(default=None, description="The date ages and release dates are judged on.")
 
     @model_validator(mode="after")
     def _consistent(self) -> Profile:

@@ -8,6 +8,7 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ratecard.db import MAX_ID
+from ratecard.types import IsoDate
 from ratecard.eligibility.profile import Profile, Sentence, Sex
 from ratecard.referrals.workflow import Action, Status
 
@@ -40,7 +41,7 @@ class PersonIn(_In):
 
     crn: str = Field(pattern=CRN_PATTERN, description="nDelius CRN: one capital letter and six digits, e.g. X123456.")
     name: str = Field(min_length=1, max_length=200)
-    date_of_birth: dt.date | None = None
+    date_of_birth: IsoDate | None = None
     sex: Sex | None = None
     area: str | None = Field(default=None, max_length=100)
     profile: Profile | None = None
@@ -62,11 +63,11 @@ class EventIn(_In):
     """The sentence or licence the referral belongs to."""
 
     kind: Sentence
-    start_date: dt.date | None = None
+    start_date: IsoDate | None = None
     length_months: int | None = Field(default=None, ge=0, le=600)
     requirements: list[str] = Field(default=[], max_length=20)
     prison: str | None = Field(default=None, max_length=100)
-    release_date: dt.date | None = None
+    release_date: IsoDate | None = None
 
 
 class ReferralIn(_In):
@@ -78,15 +79,15 @@ class ReferralIn(_In):
     requirement_type: RequirementType = RequirementType.RAR_ACTIVITY
     event: EventIn | None = None
     team: str | None = Field(default=None, max_length=100)
-    referral_date: dt.date | None = None
-    expected_start: dt.date | None = None
-    expected_end: dt.date | None = None
+    referral_date: IsoDate | None = None
+    expected_start: IsoDate | None = None
+    expected_end: IsoDate | None = None
     risk_notes: str | None = Field(default=None, max_length=NOTE_LIMIT)
     support_notes: str | None = Field(default=None, max_length=NOTE_LIMIT)
     location_notes: str | None = Field(default=None, max_length=1000)
     priority: Priority = Priority.ROUTINE
     prison: str | None = Field(default=None, max_length=100)
-    release_date: dt.date | None = None
+    release_date: IsoDate | None = None
     msrp_modules: list[str] = Field(default=[], max_length=10)
     msrp_sessions: int | None = Field(default=None, ge=1, le=100)
 
