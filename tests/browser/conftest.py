@@ -1,0 +1,120 @@
+"""A real server on loopback and headless Chromium (Debian's package) driven by Playwright.
+
+The suite skips, saying why, where no browser can be had (no `chromium` on the PATH, or Playwright
+not installed); CI installs both, so there it runs.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from ratecard.accounts.demo import DEMO_PASSWORD
+from ratecard.config import REPO_ROOT, shared_brochures
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+AXE = REPO_ROOT / "node_modules" / "axe-core" / "axe.min.js"
+
+try:
+    from playwright.sync_api import Browser, Page, sync_playwright
+except ImportError:  # pragma: no cover - the test extra installs it
+    sync_playwright = None  # type: ignore[assignment]
+
+if CHROMIUM is None or sync_playwright is None:
+    pytest.skip(
+        "browser tests need Debian's chromium on the PATH and Playwright (pip install -e '.[test]')",
+        allow_module_level=True,
+    )
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The base URL of `ratecard serve` on a fresh SQLite database set up as the Quick start does."""
+    folder = tmp_path_factory.mktemp("site")
+    env = {
+        **os.environ, "DATABASE_URL": f"sqlite:///{folder / 'ratecard.db'}", "RATECARD_BROCHURES_DIR": str(shared_brochures()),
+        "RATECARD_OUTBOX_DIR": str(folder / "outbox"),
+    }
+    subprocess.run([sys.executable, "-m", "ratecard.cli", "setup", "--demo"], env=env, check=True, timeout=120,
+                   stdout=subprocess.DEVNULL)
+    port = _free_port()
+    log = (folder / "server.log").open("w")
+    server = subprocess.Popen([sys.executable, "-m", "ratecard.cli", "serve", "--port", str(port), "--workers", "1"],
+                              env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            pytest.fail("ratecard serve did not start within 30 s: " + Path(log.name).read_text())
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Headless Chromium."""
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield instance
+        instance.close()
+
+
+def _page(browser: Browser, width: int) -> Page:
+    # bypass_csp lets the test inject axe-core; the pages themselves run under the real policy.
+    context = browser.new_context(viewport={"width": width, "height": 900}, bypass_csp=True)
+    context.set_default_timeout(15_000)
+    return context.new_page()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    """A fresh desktop-width page (its own cookies)."""
+    new = _page(browser, 1280)
+    yield new
+    new.context.close()
+
+
+@pytest.fixture
+def phone(browser: Browser) -> Iterator[Page]:
+    """A fresh 375 px wide page."""
+    new = _page(browser, 375)
+    yield new
+    new.context.close()
+
+
+def sign_in(page: Page, site: str, email: str) -> None:
+    """Sign in through the form as a demo user."""
+    page.goto(f"{site}/login")
+    page.fill("#email", email)
+    page.fill("#password", DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{site}/referrals**")
+
+
+def axe_violations(page: Page) -> list[dict]:
+    """What axe-core (npm) finds on the page, as {id, impact, nodes} per rule broken."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations")
+    return [{"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]]} for v in result]
