@@ -139,3 +139,26 @@ def test_it_reports_rule_coverage_per_brochure(loaded):
     assert sum(r["status"] == "full" for r in rows) > 80
     table = loaded("catalogue", "rules-report").stdout
     assert "000_660fad277a9deb43.txt (NSF)" in table
+
+
+def test_it_says_to_set_up_a_database_that_was_never_migrated(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    profile = tmp_path / "p.json"
+    profile.write_text('{"age": 30}')
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'never.db'}"}
+    done = subprocess.run([sys.executable, "-m", "ratecard.cli", "match", "--profile", str(profile)], env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert "ratecard setup" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_it_does_not_import_alembic_for_commands_that_do_not_migrate():
+    import subprocess
+    import sys
+
+    code = "import sys, ratecard.cli; print('alembic' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.stdout.strip() == "False"

@@ -16,7 +16,6 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from ratecard import migrate
 from ratecard.accounts.demo import create_demo_users
 from ratecard.accounts.service import Role, create_user
 from ratecard.catalogue import service as catalogue
@@ -48,6 +47,8 @@ def _fail(message: str, code: int = 1) -> typer.Exit:
 @db_app.command("upgrade")
 def db_upgrade(revision: str = "head") -> None:
     """Migrate the database to the newest schema (or REVISION)."""
+    from ratecard import migrate  # Alembic is slow to import: only the commands that migrate pay for it
+
     migrate.upgrade(url=get_settings().database_url, revision=revision)
     err.print(f"database at {revision}")
 
@@ -55,6 +56,8 @@ def db_upgrade(revision: str = "head") -> None:
 @db_app.command("downgrade")
 def db_downgrade(revision: Annotated[str, typer.Argument()] = "base") -> None:
     """Take the database back to REVISION (default: empty)."""
+    from ratecard import migrate
+
     migrate.downgrade(url=get_settings().database_url, revision=revision)
     err.print(f"database at {revision}")
 
@@ -363,10 +366,19 @@ def serve(
 
 def main() -> None:  # pragma: no cover - console entry point
     """Run the CLI, turning bad settings into a clear message."""
+    from sqlalchemy.exc import OperationalError, ProgrammingError
+
     try:
         app()
     except ValidationError as exc:
         err.print(f"[bold red]configuration error:[/] {exc}")
+        raise SystemExit(2) from exc
+    except (OperationalError, ProgrammingError) as exc:
+        text = str(exc.orig).lower()
+        if "no such table" not in text and "does not exist" not in text:
+            raise
+        # A database that was never migrated: say what to do, not a traceback.
+        err.print("[bold red]error:[/] the database has no ratecard tables yet: run `ratecard setup` (or `ratecard db upgrade`).")
         raise SystemExit(2) from exc
 
 
