@@ -72,6 +72,7 @@ def test_it_writes_messages_in_its_own_words():
 def test_it_encodes_the_expected_rules_per_service():
     counts = rule_counts(ESSEX)
     assert counts == {
+        "rehabilitation-activity-requirement-rar": (0, 0),  # its introduction prints no criteria
         "step-up-to-good-tenancy-course": (0, 0),
         "accommodation-one-to-one-provision": (2, 2),
         "step-up-to-work-course": (0, 0),

@@ -18,6 +18,7 @@ from tests.eligibility.rules_support import (
     failed,
     misplaced_citations,
     missing_summaries,
+    noted_lines,
     notes,
     parsed,
     rule_counts,
@@ -50,9 +51,9 @@ EXTRA_CRITERION_LINES = {
     "gypsy-traveller-domestic-abuse-programme": {887},
     # "Women's Resettlement Programme at East Sutton Park Prison" (the heading)
     "womens-resettlement-programme-at-east-sutton-park-prison": {1096},
-    # "NSI Sub Category: Supporting Alcohol Treatment Requirement" / "... Drug Rehabilitation ..."
-    "supporting-alcohol-treatment-requirement": {1186},
-    "supporting-drug-rehabilitation-requirement": {1190},
+    # "NSI Sub Category: Supporting Alcohol Treatment Requirement" / "... Drug Rehabilitation ...":
+    # two of the three options of Bespoke Services
+    "bespoke-services": {1186, 1190},
 }
 
 MEN_ONLY = ("resolve", "building-better-relationships", "intervention-for-immature-males")
@@ -166,9 +167,7 @@ def test_it_encodes_the_expected_rules_per_service():
         "mandatory-through-the-gate-services": (0, 0),
         "womens-resettlement-programme-at-east-sutton-park-prison": (1, 1),
         "delivery-of-modules-from-msrp": (0, 0),
-        "case-management-support": (0, 0),
-        "supporting-alcohol-treatment-requirement": (1, 1),
-        "supporting-drug-rehabilitation-requirement": (1, 1),
+        "bespoke-services": (0, 2),
     }
 
 
@@ -452,14 +451,15 @@ def test_it_keeps_dependent_drinkers_off_the_brief_alcohol_intervention():
     assert unknown(check(key, audit=14)) == {"alcohol dependency"}
 
 
-def test_it_needs_the_matching_court_requirement_for_the_bespoke_treatment_support():
-    atr = "supporting-alcohol-treatment-requirement"
-    drr = "supporting-drug-rehabilitation-requirement"
-    assert check(atr, requirements=["alcohol_treatment", "rar"]).result == "eligible"
-    assert failed(check(atr, requirements=["drug_rehabilitation"])) == {"alcohol treatment requirement"}
-    assert check(drr, requirements=["drug_rehabilitation"]).result == "eligible"
-    assert failed(check(drr, requirements=["alcohol_treatment"])) == {"drug rehabilitation requirement"}
-    assert check("case-management-support").result == "eligible"
+def test_it_notes_the_court_requirement_of_each_bespoke_treatment_option():
+    # One service with three options; rules are per service, so the requirement each treatment
+    # option is for is a note: as a requirement it would shut people out of case management support.
+    assert check("bespoke-services").result == "eligible"
+    match = check("bespoke-services", requirements=["unpaid_work"])
+    assert match.result == "eligible"
+    assert noted_lines(match) == [
+        ("alcohol treatment requirement", 1186), ("drug rehabilitation requirement", 1190),
+    ]
 
 
 def test_it_notes_the_substance_misuse_targeting_of_cadu_and_habit():

@@ -109,6 +109,8 @@ class ServiceOption(Base):
     key: Mapped[str] = mapped_column(String(200))
     position: Mapped[int] = mapped_column(Integer)
     name: Mapped[str] = mapped_column(String(200))
+    # The NSI main category the option is bought under; None means the service's nsi_category.
+    nsi_category: Mapped[str | None] = mapped_column(String(200))
     nsi_subtype: Mapped[str | None] = mapped_column(String(300))
     level: Mapped[str | None] = mapped_column(String(20))
     sessions: Mapped[int | None] = mapped_column(Integer)

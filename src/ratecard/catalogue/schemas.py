@@ -128,6 +128,9 @@ class OptionData(_Strict):
 
     key: str = Field(min_length=1, max_length=200, pattern=r"^[a-z0-9-]+$")
     name: str = Field(min_length=1, max_length=200)
+    # The NSI main category this option is bought under, as printed; None: the service's one. One
+    # service may print the same sub type under several main categories (KSS's MSRP modules).
+    nsi_category: str | None = Field(default=None, max_length=200)
     nsi_subtype: str | None = Field(default=None, max_length=300)
     level: Level | None = None
     sessions: int | None = Field(default=None, ge=0)
@@ -247,6 +250,7 @@ class OptionOut(BaseModel):
 
     id: str
     name: str
+    nsi_category: str | None
     nsi_subtype: str | None
     level: str | None
     sessions: int | None

@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse
 from pydantic import ValidationError
 
 from ratecard.catalogue import service
-from ratecard.catalogue.schemas import Delivery, Kind, ServiceFilters, Setting
+from ratecard.catalogue.schemas import Delivery, Kind, OptionOut, ServiceFilters, ServiceOut, Setting
 from ratecard.deps import DbSession, PageNumber
 from ratecard.pages import render
 
@@ -63,12 +63,20 @@ async def services(request: Request, session: DbSession, page: PageNumber = 1) -
     )
 
 
+def options_by_nsi_category(item: ServiceOut) -> list[OptionOut]:
+    """The options "How to refer" lists one by one: all when bought under several NSI main categories, else none."""
+    categories = {option.nsi_category or item.nsi_category for option in item.options}
+    return list(item.options) if len(categories) > 1 else []
+
+
 @router.get("/services/{service_id}", response_class=HTMLResponse)
 async def service_page(request: Request, session: DbSession, service_id: str) -> HTMLResponse:
     """One service in full, with how to refer."""
     item = service.get_service(session=session, service_id=service_id)
     provider = service.get_provider(session=session, provider_id=item.provider)
-    return render(request, "catalogue/service.html", service=item, provider=provider)
+    return render(
+        request, "catalogue/service.html", service=item, provider=provider, nsi_options=options_by_nsi_category(item)
+    )
 
 
 @router.get("/providers", response_class=HTMLResponse)

@@ -151,7 +151,7 @@ def create_referral(
         service_id=service.id,
         option_id=option.id if option else None,
         provider_id=service.provider_id,
-        nsi_category=service.nsi_category,
+        nsi_category=(option.nsi_category if option else None) or service.nsi_category,
         nsi_subtype=(option.nsi_subtype if option else None) or (service.nsi_subtypes[0] if service.nsi_subtypes else None),
         region=region,
         team=data.team or user.team,

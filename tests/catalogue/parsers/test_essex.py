@@ -13,11 +13,13 @@ from ratecard.catalogue.overlay import apply_overlay, load_overlay, overlay_path
 from ratecard.catalogue.parsers import LAYOUTS, essex
 from ratecard.catalogue.parsers.base import BrochureError, slugify
 from ratecard.catalogue.schemas import CATEGORIES, Delivery, Kind, Level, RequestMethod, Setting
-from tests.paths import ALL_BROCHURES, ESSEX, OVERLAYS
+from tests.paths import ALL_BROCHURES, DLNR, ESSEX, OVERLAYS
 
 TEXT = ESSEX.read_text(encoding="utf-8")
 
 SERVICE_NAMES = [
+    # the requirement the RAR activities are delivered in
+    "Rehabilitation Activity Requirement (RAR)",
     # RAR activities
     "Step Up to Good Tenancy course",
     "Accommodation one to one provision",
@@ -50,10 +52,12 @@ SERVICE_NAMES = [
     "Generic mentoring and 'Meet at the Gate'",
     "Resettlement Module",
 ]
-RAR_ACTIVITIES = SERVICE_NAMES[:16]
-ACCREDITED = SERVICE_NAMES[16:21]
-REQUIREMENTS = SERVICE_NAMES[21:25]
-POST_RELEASE = SERVICE_NAMES[25:]
+RAR = SERVICE_NAMES[0]
+RAR_ACTIVITIES = SERVICE_NAMES[1:17]
+ACCREDITED = SERVICE_NAMES[17:22]
+REQUIREMENTS = SERVICE_NAMES[22:26]
+POST_RELEASE = SERVICE_NAMES[26:]
+LINES = TEXT.splitlines()
 
 
 @cache
@@ -76,6 +80,11 @@ def imported():
         result = essex.parse(TEXT, file=ESSEX.name)
         path = overlay_path(OVERLAYS, result.provider.code)
         return apply_overlay(result, load_overlay(path), overlay_name=path.name)
+
+
+def parsed_from(text: str):
+    """A changed copy of the guide, parsed."""
+    return essex.parse(text, file=ESSEX.name)
 
 
 def service(name: str, *, brochure=None):
@@ -132,13 +141,13 @@ def test_it_reads_every_service_exactly_once():
     names = [s.name for s in parsed().services]
     assert names == SERVICE_NAMES
     keys = [s.key for s in parsed().services]
-    assert len(set(keys)) == len(keys) == 27
+    assert len(set(keys)) == len(keys) == 28
     assert all(s.key == slugify(s.name) for s in parsed().services)
 
 
 def test_it_does_not_take_introductions_for_services():
     names = {s.name for s in parsed().services}
-    assert "Rehabilitation Activity Requirement (RAR)" not in names
+    assert not {"Guide to Interventions", "Information for Sentencers", "About this guide"} & names
     assert not any(name.startswith("About") for name in names)
 
 
@@ -152,14 +161,47 @@ def test_it_gives_each_group_its_kind_and_request_method():
         s = service(name)
         assert s.kind == Kind.ACCREDITED_PROGRAMME and s.rar_usable is False and s.licence_usable is True
         assert s.request_method == RequestMethod.COURT_ORDER
-    for name in REQUIREMENTS:
+    for name in [RAR, *REQUIREMENTS]:
         s = service(name)
         assert s.kind == Kind.COURT_REQUIREMENT and s.request_method == RequestMethod.COURT_ORDER
     for name in POST_RELEASE:
         s = service(name)
         assert s.kind == Kind.RESETTLEMENT and s.setting == Setting.THROUGH_THE_GATE
         assert s.request_method == RequestMethod.CONTACT_PROVIDER and s.licence_usable is True
-    assert all(service(n).setting == Setting.COMMUNITY for n in RAR_ACTIVITIES + ACCREDITED + REQUIREMENTS)
+    assert all(service(n).setting == Setting.COMMUNITY for n in [RAR, *RAR_ACTIVITIES, *ACCREDITED, *REQUIREMENTS])
+
+
+def test_it_reads_the_rar_itself_as_a_court_requirement_from_its_introduction():
+    rar = service(RAR)
+    assert LINES[rar.source.lines[0] - 1] == RAR  # the contents list's RAR heading, printed as a title
+    assert rar.source.lines == (47, 53)  # up to the first RAR activity
+    assert rar.key == "rehabilitation-activity-requirement-rar"
+    assert rar.aliases == ["RAR", "Rehabilitation Activity Requirement"]
+    assert (rar.kind, rar.request_method, rar.setting) == (Kind.COURT_REQUIREMENT, RequestMethod.COURT_ORDER,
+                                                            Setting.COMMUNITY)
+    assert "no NSI" in rar.request_notes
+    assert rar.nsi_category is None and rar.nsi_subtypes == [] and rar.options == []
+    # line 49: the court is told the most activity days before sentence
+    assert rar.duration_text == LINES[48].split(". ")[1] + "."
+    assert "maximum number of activity days" in rar.duration_text
+    assert rar.rar_days is None and rar.sessions is None and rar.total_hours is None
+    # delivered through its activities, which are group courses and one-to-one support (lines 43, 51)
+    assert rar.delivery is Delivery.BOTH
+    assert rar.review_notes == []
+
+
+def test_it_represents_the_rar_as_the_dlnr_guide_does():
+    dlnr = next(s for s in read_brochure(DLNR, overlay_dir=OVERLAYS).services
+                if s.key == "rehabilitation-activity-requirement")
+    rar = service(RAR)
+    fields = ("kind", "category", "request_method", "rar_usable", "licence_usable", "setting")
+    assert {f: getattr(rar, f) for f in fields} == {f: getattr(dlnr, f) for f in fields}
+
+
+def test_it_keeps_the_rar_first_and_its_activities_rar_usable():
+    services = parsed().services
+    assert services[0].name == RAR and services[0].rar_usable is None
+    assert [s.name for s in services if s.rar_usable] == RAR_ACTIVITIES
 
 
 def test_it_tells_courses_from_support_services():
@@ -252,7 +294,7 @@ def test_it_reads_criteria_sentences_with_their_lines():
 
 
 def test_it_leaves_criteria_empty_where_the_guide_sets_none():
-    for name in ("Step Up to Good Tenancy course", "Step Up to Work course", "Family Course", "Victim Awareness"):
+    for name in (RAR, "Step Up to Good Tenancy course", "Step Up to Work course", "Family Course", "Victim Awareness"):
         assert service(name).criteria_text == [], name
 
 
@@ -372,6 +414,46 @@ def test_it_keeps_the_brochure_prose_out_of_the_summaries():
         words = re.findall(r"[a-z0-9']+", s.summary.lower())
         copied = [" ".join(words[i : i + 7]) for i in range(len(words) - 6) if " ".join(words[i : i + 7]) in runs]
         assert not copied, (s.key, copied)
+
+
+# --- hold-outs: a changed guide ----------------------------------------------------------------
+
+
+def test_it_follows_a_renamed_rar_heading():
+    renamed = TEXT.replace("Rehabilitation Activity Requirement (RAR)", "Rehabilitation Activity Requirements")
+    rar = parsed_from(renamed).services[0]
+    assert (rar.name, rar.key, rar.kind) == (
+        "Rehabilitation Activity Requirements", "rehabilitation-activity-requirements", Kind.COURT_REQUIREMENT,
+    )
+    assert rar.source.lines == (47, 53)
+
+
+def test_it_reads_a_criterion_printed_in_the_rar_introduction():
+    added = TEXT.replace(
+        "The following pages cover the RAR activities",
+        "The requirement is suitable for adults aged 18 or over.\n\nThe following pages cover the RAR activities",
+    )
+    rar = parsed_from(added).services[0]
+    assert [(c.line, c.text) for c in rar.criteria_text] == [
+        (53, "The requirement is suitable for adults aged 18 or over."),
+    ]
+    assert rar.source.lines == (47, 55)
+
+
+def test_it_reports_a_rar_introduction_without_text():
+    lines = TEXT.splitlines()
+    bare = "\n".join(lines[:47] + lines[53:])  # the heading kept, its three paragraphs gone
+    result = parsed_from(bare)
+    assert [s.name for s in result.services] == SERVICE_NAMES[1:]
+    assert any("RAR introduction" in warning and "has no text" in warning for warning in result.warnings)
+    with pytest.raises(BrochureError, match="rehabilitation-activity-requirement-rar"):
+        path = overlay_path(OVERLAYS, result.provider.code)
+        apply_overlay(result, load_overlay(path), overlay_name=path.name)  # the overlay notices it is gone
+
+
+def test_it_rejects_a_guide_whose_rar_heading_is_gone_from_the_body():
+    with pytest.raises(BrochureError, match="RAR introduction"):
+        essex.parse(TEXT.replace("\nRehabilitation Activity Requirement (RAR)\n", "\n\n"), file="cut.txt")
 
 
 # --- bad text ----------------------------------------------------------------------------------

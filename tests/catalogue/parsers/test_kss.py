@@ -10,7 +10,7 @@ from functools import cache
 import pytest
 import yaml
 
-from ratecard.catalogue.importer import read_brochure
+from ratecard.catalogue.importer import brochure_from_text, read_brochure
 from ratecard.catalogue.parsers import kss, parse_text
 from ratecard.catalogue.parsers.base import BrochureError, slugify
 from ratecard.catalogue.schemas import CATEGORIES, Delivery, Kind, Level, ParsedBrochure, RequestMethod, Setting
@@ -64,10 +64,8 @@ SERVICE_NAMES = [
     "Mandatory Through the Gate Services",
     "Women's Resettlement Programme at East Sutton Park Prison",
     "Delivery of Modules from MSRP",
-    # bespoke services: one per NSI sub type
-    "Case Management Support",
-    "Supporting Alcohol Treatment Requirement",
-    "Supporting Drug Rehabilitation Requirement",
+    # bespoke services: one service, its three NSI sub categories its options
+    "Bespoke Services",
 ]
 
 MSRP_KEYS = [
@@ -137,7 +135,7 @@ def test_it_does_not_claim_random_text(text):
 def test_it_finds_every_service_exactly_once():
     names = [s.name for s in parsed().services]
     assert names == SERVICE_NAMES
-    assert len(set(names)) == len(names) == 43
+    assert len(set(names)) == len(names) == 41
 
 
 def test_it_keys_services_by_the_slug_of_their_name():
@@ -149,7 +147,7 @@ def test_it_keys_services_by_the_slug_of_their_name():
 def test_it_does_not_make_services_of_contents_process_routeway_or_criteria_sections():
     names = {s.name.lower() for s in raw().services}
     for heading in ("contents", "introduction", "transfer request process", "msrp routeways",
-                    "accredited programme criteria", "elective services", "bespoke services",
+                    "accredited programme criteria", "elective services",
                     "through the gate", "mentoring", "support for women"):
         assert heading not in names
 
@@ -232,9 +230,9 @@ def test_it_reads_the_transfer_instructions():
          ["Mentoring - 6 Month Support", "Mentoring - 12 Month Support", "Mentoring - 18 Month Support"]),
         ("womens-resettlement-programme-at-east-sutton-park-prison", "ES - Women Specific Interventions KSS",
          ["Women's Resettlement Programme"]),
-        ("case-management-support", "ES - Other KSS", ["Case Management Support"]),
-        ("supporting-drug-rehabilitation-requirement", "ES - Drugs / Alcohol KSS",
-         ["Supporting Drug Rehabilitation Requirement"]),
+        ("bespoke-services", "ES - Other KSS",  # the first of the service's main categories
+         ["Case Management Support", "Supporting Alcohol Treatment Requirement",
+          "Supporting Drug Rehabilitation Requirement"]),
     ],
 )
 def test_it_keeps_nsi_categories_exactly_as_printed(key, main, subtypes):
@@ -263,9 +261,9 @@ def test_it_offers_mentoring_in_three_blocks():
 def test_it_merges_the_health_modules_printed_under_two_categories():
     health = service("delivery-of-health-modules-from-msrp")
     assert health.nsi_category == "ES - Mental Health KSS"
-    assert [(o.name, o.nsi_subtype) for o in health.options] == [
-        ("MSRP Health Module (Mental Health)", "MSRP Health Module"),
-        ("MSRP Health Module (Physical Health)", "MSRP Health Module"),
+    assert [(o.name, o.nsi_category, o.nsi_subtype) for o in health.options] == [
+        ("MSRP Health Module (Mental Health)", "ES - Mental Health KSS", "MSRP Health Module"),
+        ("MSRP Health Module (Physical Health)", "ES - Physical Health KSS", "MSRP Health Module"),
     ]
     assert "ES - Physical Health KSS" in health.request_notes
     assert health.source.lines == (544, 598)
@@ -281,16 +279,160 @@ def test_it_reads_the_additional_msrp_modules_under_eight_categories():
     assert all(o.level is Level.MODULE for o in extra.options)
 
 
-def test_it_splits_bespoke_services_by_sub_type():
-    keys = ["case-management-support", "supporting-alcohol-treatment-requirement",
-            "supporting-drug-rehabilitation-requirement"]
-    for key in keys:
-        found = service(key)
-        assert found.kind is Kind.SUPPORT_SERVICE
-        assert found.source.lines == (1178, 1204)
-        assert found.duration_text == "The duration of the service will be negotiated with customer."
-    assert service("case-management-support").category == "Other"
-    assert service("supporting-alcohol-treatment-requirement").category == "Drugs and alcohol"
+# Every MSRP module as the brochure prints it: (service, option, NSI main category, its line).
+MSRP_MODULES = [
+    ("delivery-of-home-modules-from-msrp", "msrp-home-module", "ES - Accommodation KSS", 314),
+    ("delivery-of-future-modules-from-msrp", "msrp-future-module", "ES - E/T/E KSS", 342),
+    ("delivery-of-money-modules-from-msrp", "msrp-money-modules", "ES - Finance/Benefit/Debt KSS", 442),
+    ("delivery-of-habit-modules-from-msrp", "msrp-habit-modules", "ES - Drugs/Alcohol KSS", 494),
+    ("delivery-of-health-modules-from-msrp", "mental-health", "ES - Mental Health KSS", 546),
+    ("delivery-of-health-modules-from-msrp", "physical-health", "ES - Physical Health KSS", 576),
+    ("delivery-of-support-modules-from-msrp", "msrp-support-modules", "ES - Children / Families KSS", 757),
+    ("delivery-of-outlook-modules-from-msrp", "msrp-outlook-module", "ES - Attitudes, Thinking and Behaviour KSS", 787),
+    ("delivery-of-modules-from-msrp", "accommodation", "ES - Accommodation KSS", 1126),
+    ("delivery-of-modules-from-msrp", "e-t-e", "ES - E/T/E KSS", 1130),
+    ("delivery-of-modules-from-msrp", "finance-benefit-debt", "ES - Finance / Benefit / Debt KSS", 1134),
+    ("delivery-of-modules-from-msrp", "drugs-alcohol", "ES - Drugs / Alcohol KSS", 1138),
+    ("delivery-of-modules-from-msrp", "mental-health", "ES - Mental Health KSS", 1142),
+    ("delivery-of-modules-from-msrp", "physical-health", "ES - Physical Health KSS", 1146),
+    ("delivery-of-modules-from-msrp", "children-families", "ES - Children / Families KSS", 1150),
+    ("delivery-of-modules-from-msrp", "attitudes-thinking-and-behaviour", "ES - Attitudes, Thinking and Behaviour KSS",
+     1154),
+]
+
+
+@pytest.mark.parametrize(
+    ("key", "option_key", "main", "line"), MSRP_MODULES, ids=[f"{k}--{o}" for k, o, _, _ in MSRP_MODULES]
+)
+def test_it_gives_each_msrp_module_the_main_category_printed_above_it(key, option_key, main, line):
+    (option,) = [o for o in service(key).options if o.key == option_key]
+    assert option.nsi_category == main
+    printed = re.sub(r"^NSI Main Categor(?:y|ies)\s*:\s*", "", LINES[line - 1])
+    assert printed == main
+    sub = re.sub(r"^NSI Sub Categor(?:y|ies)\s*:\s*", "", LINES[line + 1])  # the sub category two lines on
+    assert sub == option.nsi_subtype
+
+
+def test_it_lists_every_printed_msrp_module_category():
+    # the brochure's MSRP sub categories, each with the main category printed before it
+    printed = [
+        (LINES[n - 3].split(":", 1)[1].strip(), n - 2)
+        for n, line in enumerate(LINES, 1)
+        if re.match(r"NSI Sub Categor(?:y|ies)\s*:.*MSRP", line)
+    ]
+    assert sorted(printed, key=lambda item: item[1]) == [(main, line) for _, _, main, line in MSRP_MODULES]
+
+
+def test_it_gives_every_option_a_main_category_printed_in_its_service():
+    for found in raw().services:
+        first, last = found.source.lines
+        printed = {
+            re.sub(r"^NSI Main Categor(?:y|ies)\s*:\s*", "", " ".join(line.split())).rstrip(" .;:,")
+            for line in LINES[first - 1 : last]
+            if line.startswith("NSI Main Categor")
+        }
+        assert {o.nsi_category for o in found.options} == printed, found.key
+
+
+def test_it_reads_bespoke_services_as_one_service_with_three_options():
+    bespoke = service("bespoke-services")
+    assert bespoke.name == "Bespoke Services"
+    assert bespoke.kind is Kind.SUPPORT_SERVICE
+    assert bespoke.source.lines == (1178, 1204)
+    assert bespoke.duration_text == "The duration of the service will be negotiated with customer."
+    assert bespoke.delivery is Delivery.ONE_TO_ONE
+    assert [(o.key, o.name, o.nsi_category, o.nsi_subtype) for o in bespoke.options] == [
+        ("case-management-support", "Case Management Support", "ES - Other KSS", "Case Management Support"),
+        ("supporting-alcohol-treatment-requirement", "Supporting Alcohol Treatment Requirement",
+         "ES - Drugs / Alcohol KSS", "Supporting Alcohol Treatment Requirement"),
+        ("supporting-drug-rehabilitation-requirement", "Supporting Drug Rehabilitation Requirement",
+         "ES - Drugs / Alcohol KSS", "Supporting Drug Rehabilitation Requirement"),
+    ]
+    # its main categories are of two kinds (other; drugs and alcohol), so no one category fits
+    assert bespoke.category == "Other"
+    assert any("different kinds" in note for note in bespoke.review_notes)
+    assert bespoke.criteria_text == []
+    assert bespoke.highlights == ["Reduced reoffending/delivering the customer's bespoke need."]
+
+
+def test_it_keeps_the_treatment_requirements_of_the_bespoke_options_as_notes():
+    # Rules apply to a whole service; a requirement would shut people out of case management support.
+    rules = service("bespoke-services").rules
+    assert [(r.kind.value, r.line) for r in rules] == [("note", 1186), ("note", 1190)]
+
+
+# --------------------------------------------------------------------------- hold-outs: a changed brochure
+
+BESPOKE_HEADING = line_of("## Bespoke Services")
+CASE_MAIN = BESPOKE_HEADING + 2
+CASE_SUB = line_of("NSI Sub Category: Case Management Support")
+
+
+def changed(replace: dict[int, list[str]]) -> str:
+    """The brochure with the given 1-based lines replaced by the lines given for each (none: removed)."""
+    return "\n".join(new for number, line in enumerate(LINES, 1) for new in replace.get(number, [line]))
+
+
+@pytest.mark.parametrize(
+    ("replace", "options", "category", "nsi_category"),
+    [
+        pytest.param(
+            {CASE_MAIN: [], CASE_SUB: []},
+            [("supporting-alcohol-treatment-requirement", "ES - Drugs / Alcohol KSS"),
+             ("supporting-drug-rehabilitation-requirement", "ES - Drugs / Alcohol KSS")],
+            "Drugs and alcohol", "ES - Drugs / Alcohol KSS",
+            id="sub-category-removed",
+        ),
+        pytest.param(
+            {CASE_SUB: ["NSI Sub Category: Case Coordination Support"]},
+            [("case-coordination-support", "ES - Other KSS"),
+             ("supporting-alcohol-treatment-requirement", "ES - Drugs / Alcohol KSS"),
+             ("supporting-drug-rehabilitation-requirement", "ES - Drugs / Alcohol KSS")],
+            "Other", "ES - Other KSS",
+            id="sub-category-renamed",
+        ),
+        pytest.param(
+            {CASE_SUB: [LINES[CASE_SUB - 1], "", "NSI Main Category: ES - Mental Health KSS", "",
+                        "NSI Sub Category: Counselling Support"]},
+            [("case-management-support", "ES - Other KSS"), ("counselling-support", "ES - Mental Health KSS"),
+             ("supporting-alcohol-treatment-requirement", "ES - Drugs / Alcohol KSS"),
+             ("supporting-drug-rehabilitation-requirement", "ES - Drugs / Alcohol KSS")],
+            "Other", "ES - Other KSS",
+            id="sub-category-added",
+        ),
+        pytest.param(
+            {CASE_MAIN: ["NSI Main Category: ES - Accommodation KSS"]},
+            [("case-management-support", "ES - Accommodation KSS"),
+             ("supporting-alcohol-treatment-requirement", "ES - Drugs / Alcohol KSS"),
+             ("supporting-drug-rehabilitation-requirement", "ES - Drugs / Alcohol KSS")],
+            "Other", "ES - Accommodation KSS",
+            id="main-category-changed",
+        ),
+    ],
+)
+def test_it_follows_a_changed_bespoke_services_section(replace, options, category, nsi_category):
+    text = changed(replace)
+    bespoke = next(s for s in brochure_from_text(text, file=KSS.name, overlay_dir=OVERLAYS).services
+                   if s.key == "bespoke-services")
+    assert [(o.key, o.nsi_category) for o in bespoke.options] == options
+    assert bespoke.nsi_subtypes == [o.nsi_subtype for o in bespoke.options]
+    assert (bespoke.category, bespoke.nsi_category) == (category, nsi_category)
+    assert bespoke.summary  # the overlay still applies
+
+
+def test_it_rejects_nsi_lines_left_without_their_service_heading():
+    # Without its heading, Bespoke Services would silently become options of the MSRP service above.
+    with pytest.raises(BrochureError) as caught:
+        kss.parse(changed({BESPOKE_HEADING: []}), file=KSS.name)
+    assert caught.value.line == CASE_MAIN - 1  # one line up: the heading line is gone
+    assert "Delivery of Modules from MSRP" in caught.value.message and "heading" in caught.value.message
+
+
+def test_it_rejects_a_bespoke_sub_category_left_without_its_main_category():
+    with pytest.raises(BrochureError) as caught:
+        kss.parse(changed({CASE_MAIN: []}), file=KSS.name)
+    assert caught.value.line == CASE_SUB - 1
+    assert "Bespoke Services" in caught.value.message
 
 
 # --------------------------------------------------------------------------- durations

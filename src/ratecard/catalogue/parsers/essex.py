@@ -16,7 +16,9 @@ The guide is plain text with no markup beyond a bold contents list:
 * the provider's phone number and website, which close the guide.
 
 The RAR activities are the sections between the RAR introduction and the first section the contents
-list names; the others are matched to the contents list by wording, which gives their group.
+list names; the others are matched to the contents list by wording, which gives their group. The RAR
+introduction itself (the contents list's RAR heading, printed again as a title with paragraphs but no
+"About" line) is the court requirement those activities are delivered in, and becomes a service too.
 """
 
 from __future__ import annotations
@@ -99,7 +101,9 @@ _CRITERION = re.compile(
     r"|\bwithin \d+ weeks of (?:their )?release\b",
     re.IGNORECASE,
 )
-_DURATION_SENTENCE = re.compile(r"\blasting\s+\S+\s+(?:weeks?|months?)\b|\bset in hours\b", re.IGNORECASE)
+_DURATION_SENTENCE = re.compile(
+    r"\blasting\s+\S+\s+(?:weeks?|months?)\b|\bset in hours\b|\bmaximum number of (?:\w+ )?days\b", re.IGNORECASE
+)
 
 _NUMBER_WORD = r"(\d+|" + NUMBER_WORDS + ")"  # whole numbers only, as this layout always read them
 _SESSION_COURSE = re.compile(r"\b" + _NUMBER_WORD + r"[ -]sessions?(?: (?:course|programme|module))?\b", re.I)
@@ -250,6 +254,14 @@ def _parse(text: str, *, file: str) -> ParsedBrochure:
         warnings.append("the footnote saying RAR activity and accredited programmes run on licence/PSS is missing")
 
     services = [_service(doc, section, contents) for section in sections]
+    introduction = _rar_introduction(doc, rar_line, sections[0].start - 1, sidebars)
+    if introduction is None:
+        warnings.append(
+            f"line {rar_line}: the RAR introduction '{contents.rar_heading}' has no text, so the requirement "
+            "itself is not made a service"
+        )
+    else:
+        services.insert(0, _rar_service(doc, introduction, services))
     rar = [s for s in services if s.rar_usable]
     without_days = [s.name for s in rar if s.rar_days is None]
     if without_days:
@@ -455,6 +467,18 @@ def _read_body(doc: Document, section: _Section, sidebars: dict) -> None:
         else:
             block = None
             section.paragraphs.append((number_, text))
+
+
+def _rar_introduction(doc: Document, rar_line: int, last: int, sidebars: dict) -> _Section | None:
+    """The RAR heading and the paragraphs under it up to the first activity, or None when it has no text."""
+    while last > rar_line and not doc.line(last).strip():
+        last -= 1
+    # no "About" line here: the body starts straight after the title
+    section = _Section(title=clean(doc.line(rar_line)), start=rar_line, about=rar_line, end=last)
+    _read_body(doc, section, sidebars)
+    if not section.paragraphs and not section.blocks:
+        return None
+    return section
 
 
 # --- matching sections to the contents list ---------------------------------------------------
@@ -705,6 +729,44 @@ def _service(doc: Document, section: _Section, contents: _Contents) -> ServiceDa
         options=options,
         source=SourceRef(file=doc.file, lines=(section.start, section.end)),
         review_notes=notes,
+    )
+
+
+def _rar_service(doc: Document, section: _Section, services: list[ServiceData]) -> ServiceData:
+    """The Rehabilitation Activity Requirement itself, read from its introduction; `services` holds its activities."""
+    pieces = section.paragraphs + [item for block in section.blocks for item in block.paragraphs + block.bullets]
+    criteria: list[Criterion] = []
+    duration: list[str] = []
+    for line, text in pieces:
+        for sentence in _sentences(text):
+            if _CRITERION.search(sentence):
+                criteria.append(Criterion(text=sentence, line=line))
+            if _DURATION_SENTENCE.search(sentence):
+                duration.append(sentence)
+    # the requirement is delivered through its activities, so it is delivered as they are
+    ways = {s.delivery for s in services if s.rar_usable}
+    delivery = delivery_of(
+        bool(ways & {Delivery.GROUP, Delivery.BOTH}), bool(ways & {Delivery.ONE_TO_ONE, Delivery.BOTH})
+    )
+    all_text = " ".join([section.title] + [piece for _, piece in pieces])
+    return ServiceData(
+        key=slugify(section.title),
+        name=section.title,
+        aliases=_aliases(section, all_text, Kind.COURT_REQUIREMENT),
+        kind=Kind.COURT_REQUIREMENT,
+        category="Other",  # a frame for activities of every category, not one need of its own
+        highlights=[clean_value(bullet) for block in section.blocks for _, bullet in block.bullets],
+        delivery=delivery,
+        setting=Setting.COMMUNITY,
+        rar_usable=None,  # the requirement is not one of its own activities
+        request_method=RequestMethod.COURT_ORDER,
+        request_notes=(
+            "Made by the court, which sets the most activity days it may use; after sentence the CRC "
+            "practitioner assesses the person and chooses the RAR activities. The guide prints no NSI."
+        ),
+        criteria_text=criteria,
+        duration_text="; ".join(duration) or None,
+        source=SourceRef(file=doc.file, lines=(section.start, section.end)),
     )
 
 

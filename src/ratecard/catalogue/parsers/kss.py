@@ -12,9 +12,10 @@ The layout (text extracted from the PDF, markdown-ish):
   ``NSI Main Category:`` / ``NSI Sub Category:`` lines, a description, ``Duration:`` or
   ``Duration/frequency:``, ``Delivery model (group/individual)`` and a ``Targeted outcome/success
   measure`` section.  One heading may carry several NSI pairs: the same sub type under several main
-  categories (one service, one option per main category), or different sub types ("Bespoke
-  Services": one service per sub type).  A heading printed twice (the MSRP Health modules, under
-  Mental Health and again under Physical Health) is one service.
+  categories (the "Additional MSRP Modules"), or different sub types ("Bespoke Services"); either
+  way it is one service with one option per pair, each option keeping its own main category.  A
+  heading printed twice (the MSRP Health modules, under Mental Health and again under Physical
+  Health) is one service.
 * ``# MSRP Routeways`` (descriptions, not services), ``# Accredited Programme Criteria`` (tab
   separated rows whose cells are HTML lists: eligibility and exclusions, merged into the
   programmes above), the address block and ``Information correct at dd/mm/yyyy`` as the last line.
@@ -735,6 +736,15 @@ class _Parser:
                 if which == "main":
                     if pending is not None:
                         raise doc.error(pending.line, f"'{title}': 'NSI Main Category' has no 'NSI Sub Category'")
+                    described = block.prose or block.duration or block.delivery or block.outcomes
+                    if described:
+                        # NSI lines come straight after their heading: more of them after the text
+                        # mean a service whose heading was lost, and would make it options of this one
+                        raise doc.error(
+                            number_,
+                            f"an 'NSI Main Category:' line after the text of '{title}' (from line "
+                            f"{described[0][0]}); the heading of the service it belongs to is missing",
+                        )
                     pending = _Pair(main=value, sub="", line=number_)
                 else:
                     if pending is None:
@@ -813,18 +823,8 @@ class _Parser:
     def _services(self, blocks: list[_Block]) -> dict[str, _Service]:
         services: dict[str, _Service] = {}
         for block in blocks:
-            subs = list(dict.fromkeys(pair.sub for pair in block.pairs))
-            if len(block.pairs) > 1 and len(subs) == len(block.pairs):
-                # 'Bespoke Services': one heading, several services each with its own sub type
-                for pair in block.pairs:
-                    self._add(services, pair.sub, block, [pair])
-            else:
-                if len(subs) > 1:
-                    self.warnings.append(
-                        f"line {block.line}: '{block.title}' mixes repeated and different NSI sub types; "
-                        "read as one service"
-                    )
-                self._add(services, block.title, block, block.pairs)
+            # however many NSI pairs a heading prints, they are the options of the one service it names
+            self._add(services, block.title, block, block.pairs)
         return services
 
     def _add(self, services: dict[str, _Service], heading: str, block: _Block, pairs: list[_Pair]) -> None:
@@ -835,9 +835,6 @@ class _Parser:
         existing = services.get(key)
         if existing is None:
             services[key] = _Service(key=key, name=name, aliases=aliases, rar=rar, blocks=[block], pairs=list(pairs))
-            return
-        if existing.blocks[-1] is block:  # two NSI pairs of one heading with the same sub type name
-            existing.pairs.extend(pairs)
             return
         same = [t for _, t in existing.blocks[0].prose] == [t for _, t in block.prose]
         self.warnings.append(
@@ -978,11 +975,10 @@ class _Parser:
         notes: list[str] = []
         if len(mains) > 1:
             notes.append(
-                "Add the NSI under the main category that matches the need: "
+                "Add the NSI under the main category of the option ordered: "
                 + "; ".join(f"{main} / {sub}" for main, sub in units)
                 + "."
             )
-            review.append(f"printed under {len(mains)} NSI main categories; nsi_category holds the first")
         more = _MORE_SESSIONS.search(whole_prose) if "purchased" in whole_prose else None
         if more:
             notes.append(f"After the first block a further {more.group(1)} sessions can be bought with a new NSI.")
@@ -1020,7 +1016,7 @@ class _Parser:
             total_hours=duration.total_hours,
             max_participants=int(top) if top else None,
             duration_text=duration_text,
-            options=self._options(units, mains, subtypes, kind, duration, duration_text),
+            options=self._options(units, subtypes, kind, duration, duration_text),
             source=SourceRef(file=self.doc.file, lines=(start, end)),
             review_notes=review,
         )
@@ -1085,7 +1081,6 @@ class _Parser:
     @staticmethod
     def _options(
         units: list[tuple[str, str]],
-        mains: list[str],
         subtypes: list[str],
         kind: Kind,
         duration: _Duration,
@@ -1093,8 +1088,11 @@ class _Parser:
     ) -> list[OptionData]:
         options: list[OptionData] = []
         keys: set[str] = set()
-        by_main = len(mains) > 1 and len(subtypes) == 1  # the same sub type under several main categories
+        # A sub type printed under several main categories is told apart by the category; the keys
+        # stay those of the options before each carried its category, as referrals point at them.
+        repeated_subs = {sub for sub in subtypes if sum(1 for _, other in units if other == sub) > 1}
         for main, sub in units:
+            by_main = sub in repeated_subs
             label = f"{sub} ({_short_category(main)})" if by_main else sub
             key = base = slugify(_short_category(main) if by_main else sub)
             counter = 2
@@ -1113,7 +1111,12 @@ class _Parser:
             if months and len(units) > 1:  # 'Mentoring - 6 Month Support' etc.
                 options.append(
                     OptionData(
-                        key=key, name=label, nsi_subtype=sub, level=level, duration_text=f"{months.group(1)} months"
+                        key=key,
+                        name=label,
+                        nsi_category=main,
+                        nsi_subtype=sub,
+                        level=level,
+                        duration_text=f"{months.group(1)} months",
                     )
                 )
                 continue
@@ -1121,6 +1124,7 @@ class _Parser:
                 OptionData(
                     key=key,
                     name=label,
+                    nsi_category=main,
                     nsi_subtype=sub,
                     level=level,
                     sessions=duration.sessions,
