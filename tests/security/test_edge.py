@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from sqlalchemy import func, select
@@ -108,6 +109,13 @@ class _Recorder:
         await send({"type": "http.response.body", "body": b"ok"})
 
 
+def _in_own_loop(main) -> None:
+    """Run coroutine function `main` on an event loop of its own thread (another test's loop, such as
+    Playwright's, may be running in this one)."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, main()).result(timeout=60)
+
+
 def _run(guard, chunks, *, delay: float, headers=()):
     sent: list[dict] = []
 
@@ -125,7 +133,7 @@ def _run(guard, chunks, *, delay: float, headers=()):
         scope = {"type": "http", "path": "/referrals/new", "query_string": b"", "headers": list(headers), "scheme": "http"}
         await asyncio.wait_for(guard(scope, receive, send), timeout=10)
 
-    asyncio.run(main())
+    _in_own_loop(main)
     return sent
 
 
@@ -216,6 +224,6 @@ def test_it_holds_no_transaction_while_a_signed_in_body_trickles_in(tmp_path):
                  "client": ("127.0.0.1", 5000), "server": ("127.0.0.1", 80), "root_path": ""}
         await asyncio.gather(app(scope, receive, send), asyncio.to_thread(lambda: asyncio.run(writer())))
 
-    asyncio.run(main())
+    _in_own_loop(main)
     engine.dispose()
     assert writes == ["written"]
