@@ -96,3 +96,43 @@ def test_it_writes_nothing_on_a_dry_run_but_reports_what_would_change(sessions):
     [report] = import_files([NSF], sessions=sessions, overlay_dir=OVERLAYS, dry_run=True)
     assert report.dry_run and report.created == report.services_found > 0
     assert _counts(sessions) == (0, 0, 0)
+
+
+# Layouts that print an NSI sub type for every option they sell: (brochure, the sub type line deleted, the start of
+# the line the error must name — the nearest above the deletion — and a word the message must hold).
+MISSING_SUB_TYPES = [
+    # a duration-table option (Assessment) left without its sub type
+    (NSF, "Non Statutory Intervention Sub Type: FBD Assessment and Action Planning.", "Non Statutory Intervention:",
+     "Assessment"),
+    # a service's only sub type
+    (NSF, "Non Statutory Intervention Sub Type: Women's Group Programme.", "Non Statutory Intervention:",
+     "Women's Group Programme"),
+    # the second option's category printed again, its sub type gone
+    (CLN, "Non Statutory Intervention Sub type: MAPPA - Full Programme.", "Non Statutory Intervention:",
+     "Offender Outreach"),
+    # '...one to one; or' with the other sub type gone
+    (CLN, "Non Statutory Intervention Sub Type: Safer Relationships group work.",
+     "Non Statutory Intervention Sub Type: Safer Relationships one to one; or", "'or'"),
+    (KSS, "NSI Sub Category: Resolve", "NSI Main Category:", "Resolve"),
+]
+
+
+@pytest.mark.parametrize(
+    ("brochure", "deleted", "named", "word"),
+    MISSING_SUB_TYPES,
+    ids=[f"{case[0].name[:3]}-{case[3]}" for case in MISSING_SUB_TYPES],
+)
+def test_it_rejects_an_option_without_its_nsi_sub_type_naming_the_line(
+    sessions, tmp_path, brochure, deleted, named, word
+):
+    lines = brochure.read_text(encoding="utf-8").splitlines(keepends=True)
+    [gone] = [index for index, line in enumerate(lines) if line.strip() == deleted]
+    copy = tmp_path / brochure.name
+    copy.write_text("".join(lines[:gone] + lines[gone + 1 :]), encoding="utf-8")
+    line = max(index for index in range(gone) if lines[index].strip().startswith(named)) + 1
+
+    [report] = import_files([copy], sessions=sessions, overlay_dir=OVERLAYS)
+
+    assert report.error and report.error.startswith(f"{copy.name}:{line}: ")
+    assert word in report.error and "sub" in report.error.lower()
+    assert _counts(sessions) == (0, 0, 0)

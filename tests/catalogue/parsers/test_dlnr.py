@@ -204,7 +204,8 @@ def test_it_reads_programme_sessions_and_hours(services):
     assert (resolve.sessions, resolve.session_minutes, resolve.total_hours) == (26, 150, None)  # "up to 2.5 hours"
     assert resolve.duration_text.startswith("26 sessions of group and individual sessions of up to 2.5 hours.")
     for service in (tsp, covaid, bbr, resolve):
-        assert service.delivery is Delivery.BOTH
+        # group programmes whose individual sessions are part of the course, not another way to take it
+        assert service.delivery is Delivery.GROUP
         assert service.rar_usable is False  # "should still be made as a separate requirement"
         assert service.licence_usable is True
 

@@ -304,7 +304,10 @@ def test_it_reads_delivery():
     assert {"Motivational Module", "Victim Awareness", "Alcohol Brief Interventions", "Resettlement Module"} <= both
     # the footnote: every non-accredited group course is also run one-to-one
     assert {"Step Up to Work course", "Family Course", "Women's Programme"} <= both
-    assert {"RESOLVE", "Thinking Skills Programme", "Community Payback (unpaid work)"} <= both
+    assert {"Community Payback (unpaid work)"} <= both
+    # group programmes whose one-to-one work is sessions of the programme itself
+    group = {s.name for s in parsed().services if s.delivery == Delivery.GROUP}
+    assert {"RESOLVE", "Thinking Skills Programme"} <= group
     for name in (
         "Accommodation one to one provision",
         "Substance misuse mentoring",

@@ -637,7 +637,7 @@ def test_it_reads_kind_setting_and_delivery():
     assert service("job-club").delivery is Delivery.GROUP
     assert service("verge-of-recall-intervention").delivery is Delivery.ONE_TO_ONE
     assert service("womens-wrap-around-support").delivery is Delivery.BOTH
-    assert service("resolve").delivery is Delivery.BOTH
+    assert service("resolve").delivery is Delivery.GROUP  # its one-to-one sessions are part of the group programme
     assert service("womens-group").licence_usable is True
 
 

@@ -1,4 +1,4 @@
-"""Tools every brochure parser shares: numbered lines, sections, clean text, sentences, durations, NSI sub types."""
+"""Shared parser tools: numbered lines, sections, clean text, sentences, numbers, durations, delivery, NSI sub types."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+
+from text_to_num import text2num
 
 from ratecard.catalogue.schemas import Delivery
 
@@ -223,9 +225,69 @@ def repeated(values: Iterable[str]) -> list[str]:
     return sorted(value for value, count in Counter(values).items() if count > 1)
 
 
-def delivery_of(group: bool, one_to_one: bool) -> Delivery | None:
-    """How a service is delivered, from whether its text speaks of group and of one-to-one work (None: neither)."""
+# Over lower-cased text. Ways of writing one-to-one work, and of naming group work.
+_ONE = (
+    r"(?:one[- ]to[- ]one|on-to-one|\b1\s*[:;]\s*1\b|\b1-2-1\b|\b121\b"
+    r"|\bindividual(?:ly\b|\s+(?:sessions?|placements?|basis|work|support)\b))"
+)
+_GROUP_WORD = r"\bgroup(?:s|work|[- ]work|[- ]based)?\b"
+_ONE_TO_ONE_MENTION = re.compile(_ONE)
+# One-to-one work offered as another way to take the service: 'in groups or on a 1;1 basis', 'group or one to one
+# work', 'also available on a 1-2-1 basis', 'could be delivered on a one to one', 'designed to be flexible and can
+# be delivered in groups, one-to-one ...'.
+_EITHER_WAY = re.compile(
+    rf"{_GROUP_WORD}(?:[\s,]+[\w;:'-]+){{0,3}}?\s+or\s+(?:[\w;:'-]+\s+){{0,3}}?{_ONE}"
+    rf"|{_ONE}(?:[\s,]+[\w;:'-]+){{0,3}}?\s+or\s+(?:[\w;:'-]+\s+){{0,3}}?{_GROUP_WORD}"
+    rf"|\b(?:also|can|could|may)\b(?:\s+[\w-]+){{0,3}}?\s+(?:delivered|available|offered|run)\s+"
+    rf"(?:(?:on|as|in|through)\s+)?(?:an?\s+)?{_ONE}"
+    r"|\bflexib\w*\b[^.]*?\bdeliver"
+)
+# A one-to-one mention that is a session of the programme: 'one-to-one sessions', 'a one to one goals planning
+# session', 'an initial one-to-one assessment' (what follows it), or any mention in a sentence about the pre- or
+# post-group sessions ('Pre group session: ... (one to one)', 'pre group one-to-one').
+_NAMES_A_SESSION = re.compile(r"\s*(?:[\w-]+\s+){0,3}?(?:sessions?|assessment|three[- ]way)\b")
+_PRE_OR_POST = re.compile(r"\b(?:pre|post)[- ]?(?:group|programme)\b")
+# A sentence that sends some people elsewhere ('not accepted onto this group, the one to one ... service should be
+# used as an alternative intervention') speaks of another service's delivery, not of this one's.
+_ELSEWHERE = re.compile(r"\bnot (?:be )?(?:accepted|suitable)\b|\bunsuitable\b|\balternative intervention\b")
+_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n")
+
+
+def one_to_one_only_in_sessions(text: str) -> bool:
+    """True when every one-to-one mention of `text` is a session of its programme (pre-group, review, three-way).
+
+    False when the text offers one-to-one work as another way to take the service, speaks of one-to-one work
+    that is no session (support, placements, a basis of delivery), or mentions no one-to-one work it recognises.
+    """
+    text = text.lower()
+    if _EITHER_WAY.search(text):
+        return False
+    found = False
+    for sentence in _SENTENCE.split(text):
+        if _ELSEWHERE.search(sentence):
+            continue
+        around_sessions = _PRE_OR_POST.search(sentence) is not None
+        for mention in _ONE_TO_ONE_MENTION.finditer(sentence):
+            if not (
+                around_sessions
+                or mention.group(0).startswith("individual session")
+                or _NAMES_A_SESSION.match(sentence, mention.end())
+            ):
+                return False
+            found = True
+    return found
+
+
+def delivery_of(group: bool, one_to_one: bool, text: str | None = None) -> Delivery | None:
+    """How a service is delivered, from whether its `text` speaks of group and of one-to-one work (None: neither).
+
+    `both` means a person can be offered either, so a group programme whose only one-to-one work is its own
+    sessions (an individual pre-group session, reviews, a three-way) is `group`. That needs the text: a caller
+    that gives none gets `both` whenever the text speaks of both.
+    """
     if group and one_to_one:
+        if text is not None and one_to_one_only_in_sessions(text):
+            return Delivery.GROUP
         return Delivery.BOTH
     if group:
         return Delivery.GROUP
@@ -250,21 +312,35 @@ class Duration:
     up_to: bool = False
 
 
-_NUMBER_WORDS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
-    "fifteen": 15, "sixteen": 16, "eighteen": 18, "twenty": 20, "thirty": 30,
-}
-# regex alternations made from the table, so that number() can read whatever they match
-NUMBER_WORDS = "|".join(_NUMBER_WORDS)
+# The words of the numbers 1-100. Parsers splice NUMBER into their own patterns, so the words are found by regex;
+# their values come from text2num (a maintained parser of number words), so no hand-kept table of values can
+# drift from the words the regex finds.
+_UNITS = "one|two|three|four|five|six|seven|eight|nine"
+_TEENS = "ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen"
+_TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+_NOT_A_COUNT = r"(?![- ]to[- ]one\b)(?<!\bone[- ]to[- ]one)"  # neither 'one' of 'one-to-one' counts anything
+_UNIT_AFTER = rf"(?:-|\s+)(?:{_UNITS})(?![A-Za-z]){_NOT_A_COUNT}"  # the unit of 'twenty-four' / 'twenty four'
+# Whole words only: letters on either side ('often', 'none', 'seventeen' as 'seven') are no number. A tens word
+# alone may not stand before a unit, so that no pattern can backtrack to read 'twenty-four' as 20 and '-four'.
+NUMBER_WORDS = (
+    rf"(?<![A-Za-z])(?:one(?:-|\s+)hundred\b|(?:{_TENS})(?:{_UNIT_AFTER}|(?!{_UNIT_AFTER})(?![A-Za-z]))"
+    rf"|(?:{_TEENS}|{_UNITS})(?![A-Za-z])(?!(?:-|\s+)hundred\b){_NOT_A_COUNT})"
+)
 NUMBER = r"\d+(?:\.\d+)?|" + NUMBER_WORDS
 _NUM = f"({NUMBER})"
+_DIGITS = re.compile(r"\d+(?:\.\d+)?")
+_WORDS_ONLY = re.compile(NUMBER_WORDS, re.IGNORECASE)
 
 
 def number(text: str) -> float:
-    """'12' -> 12.0, 'twelve' -> 12.0, '2.5' -> 2.5."""
-    text = text.lower()
-    return float(_NUMBER_WORDS[text]) if text in _NUMBER_WORDS else float(text)
+    """'12' -> 12.0, 'Twelve' -> 12.0, 'twenty-four' -> 24.0, '2.5' -> 2.5; ValueError for anything else."""
+    text = text.strip()
+    if _DIGITS.fullmatch(text):
+        return float(text)
+    # Only what NUMBER finds is a number here: text2num alone would also read 'thousand' or 'zero'.
+    if not _WORDS_ONLY.fullmatch(text):
+        raise ValueError(f"not a number from 1 to 100: {text!r}")
+    return float(text2num(" ".join(text.lower().split()), "en"))
 
 
 def whole(value: float) -> int | float:

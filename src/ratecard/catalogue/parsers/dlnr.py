@@ -117,7 +117,7 @@ _SUIT_ROLES = frozenset({"suitable", "unsuitable"})
 _HIGHLIGHT_ROLES = frozenset({"aim", "covers", "offer", "involves", "purpose", "what"})
 
 _BULLET = re.compile(r"^(?:[-\u2022*]\s+(?:o\s+)?|\d{1,2}\.\s+)(?P<t>\S.*)$")
-_PROGRAMME_OPTION = re.compile(r"(?P<name>[A-Z][\w' ]+?)\s*\((?P<n>\d+|[a-z]+) sessions?\)", re.IGNORECASE)
+_PROGRAMME_OPTION = re.compile(rf"(?P<name>[A-Z][\w' ]+?)\s*\((?P<n>{NUMBER}) sessions?\)", re.IGNORECASE)
 _LENGTH_OPTION = re.compile(r"(?P<name>(?:Shorter|Longer)\s+[A-Z]{2,5}s?)\s*[:\u2013\u2014-]\s*(?P<d>.+?)\s*:?")
 _MONTH_OPTION = re.compile(r"(?P<name>(?P<n>\d+)\s+months?\s+[A-Z]{2,5})\s*:?")
 _LEVEL_OPTION = re.compile(
@@ -1051,7 +1051,7 @@ def _delivery(text: str) -> Delivery | None:
     text = text.lower()
     if _FLEXIBLE.search(text):
         return Delivery.BOTH
-    return delivery_of(bool(_GROUP.search(text)), bool(_ONE_TO_ONE.search(text)))
+    return delivery_of(bool(_GROUP.search(text)), bool(_ONE_TO_ONE.search(text)), text)
 
 
 def _session_sum_notes(items: list[_Item], sessions: int | None) -> list[str]:

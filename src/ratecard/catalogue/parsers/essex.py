@@ -818,7 +818,7 @@ def _delivery(
     group = bool(_GROUP.search(text))
     if rar_activity and kind == Kind.STRUCTURED_INTERVENTION:
         if not contents.also_one_to_one:
-            return Delivery.BOTH if one_to_one else Delivery.GROUP
+            return delivery_of(True, one_to_one, text)
         if not group:
             notes.append(
                 "the section does not say the course is group work: 'both' assumes it is one of the "
@@ -831,8 +831,8 @@ def _delivery(
                 "the section does not call the programme group work; the group delivery follows the guide's "
                 "footnote, which sets accredited programmes apart from the non-accredited group work"
             )
-        return Delivery.BOTH if one_to_one else Delivery.GROUP
-    found = delivery_of(group, one_to_one)
+        return delivery_of(True, one_to_one, text)
+    found = delivery_of(group, one_to_one, text)
     if found is None:
         notes.append("the guide does not say whether this is group or one-to-one work")
     return found

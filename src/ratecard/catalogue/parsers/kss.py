@@ -365,7 +365,7 @@ _SINGLE = re.compile(r"one[- ]to[- ]one|\bindividual", _I)
 
 
 def _delivery(text: str) -> Delivery | None:
-    return delivery_of(_GROUP.search(text) is not None, _SINGLE.search(text) is not None)
+    return delivery_of(_GROUP.search(text) is not None, _SINGLE.search(text) is not None, text)
 
 
 _COURT = re.compile(r"determined by the courts?", _I)

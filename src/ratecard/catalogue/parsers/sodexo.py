@@ -552,6 +552,21 @@ def _how_to(doc: Document, part: _Part, ctx: _Context, name: str) -> _Request:
         line = flat.line_at(label.start())
         if not value:
             raise doc.error(line, f"service '{name}': the NSI label has no value")
+        # This layout prints a sub type after every category it names (a second option repeats the category), and
+        # '...; or' only between two sub types: a category or an 'or' with no sub type after it is a broken text.
+        next_is_subtype = index + 1 < len(labels) and bool(labels[index + 1].group(1))
+        if not label.group(1) and not next_is_subtype:
+            raise doc.error(
+                line,
+                f"service '{name}': the NSI category printed here has no 'Non Statutory Intervention Sub Type' "
+                "line after it; this layout prints one for every option",
+            )
+        if label.group(1) and stop and stop.group(0).startswith(";") and not next_is_subtype:
+            raise doc.error(
+                line,
+                f"service '{name}': the NSI sub type printed here ends in 'or' but no other sub type follows; "
+                "this layout prints one for every option",
+            )
         if label.group(1):
             raw_subtypes.append(value)
             fixed = _MISSING_SLASH.sub(r"\1 / \2 / \3", value)
@@ -706,16 +721,22 @@ def _timing(doc: _Doc, part: _Part | None) -> _Timing:
     return timing
 
 
-def _options(timing: _Timing, request: _Request, name: str) -> tuple[list[OptionData], list[str]]:
+def _options(doc: Document, timing: _Timing, request: _Request, name: str) -> tuple[list[OptionData], list[str]]:
     review: list[str] = []
     options: list[OptionData] = []
     if timing.rows:
-        for _line, label, value in timing.rows:
+        for line, label, value in timing.rows:
             level = Level.ASSESSMENT if label.lower().startswith("assessment") else Level(label.split()[0].lower())
             hours, up_to, sessions = _parse_row(value)
             subtype = _level_subtype(level, request.subtypes)
-            if subtype is None and request.subtypes:
-                review.append(f"no NSI sub type printed for the option '{label}'")
+            if subtype is None and request.category is not None:
+                # This layout prints a sub type for every option it sells through an NSI: one missing means the
+                # text is broken, and an option that cannot be ordered must not be stored as if it could.
+                raise doc.error(
+                    request.category_line,
+                    f"service '{name}': the NSI category printed here has no NSI sub type for the option "
+                    f"'{label}' (duration line {line}); this layout prints one for every option",
+                )
             options.append(
                 OptionData(
                     key=level.value,
@@ -883,7 +904,7 @@ def _delivery(name: str, text: str) -> Delivery | None:
     for phrase in _NOT_GROUP_PHRASES:
         words = words.replace(phrase, " ")
     group = " group " in _phrases(name) or any(phrase in words for phrase in _GROUP_PHRASES)
-    return delivery_of(group, any(phrase in words for phrase in _ONE_PHRASES))
+    return delivery_of(group, any(phrase in words for phrase in _ONE_PHRASES), text)
 
 
 def _category(name: str, kind: Kind, request: _Request, intro: str) -> str:
@@ -942,7 +963,7 @@ def _service(doc: _Doc, section: _ServiceSection, ctx: _Context) -> tuple[Servic
 
     timing = _timing(doc, section.part(r"^Duration"))
     review.extend(timing.review)
-    options, option_review = _options(timing, request, name)
+    options, option_review = _options(doc, timing, request, name)
     review.extend(option_review)
 
     # kind
