@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from ratecard.eligibility.areas import area_decision
+from ratecard.eligibility.areas import ASK_FOR_PLACE, area_decision, area_note
 from ratecard.eligibility.rules import Compiled, Facts, Rule, RuleKind, compile_test
 
 # Which profile fields would settle a rule field that is unknown.
@@ -83,6 +83,8 @@ class ServiceRules:
     area_failed: Reason = field(init=False)
     area_unknown: Reason = field(init=False)
     area_missing: Reason = field(init=False)
+    # The undecided area reason per typed place that needs its own words (unknown, or in several counties).
+    _area_unknown_for: dict[str, Reason] = field(init=False, default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.areas = tuple(self.areas)
@@ -90,6 +92,7 @@ class ServiceRules:
         self.area_failed = Reason("area", message, "failed")
         self.area_unknown = Reason("area", message, "unknown", None, ("area (town)",))
         self.area_missing = Reason("area", message, "unknown", None, ("area",))
+        self._area_unknown_for = {}
         self.steps = []
         for rule in self.rules:
             source = RuleSource(self.source_file, rule.line)
@@ -103,6 +106,21 @@ class ServiceRules:
                     tuple(sorted(rule.test.fields())),
                 )
             )
+
+
+def _area_unknown(service: ServiceRules, person_area: str) -> Reason:
+    # Built once per service and typed place: the place's own words (not found, or which county?) come first.
+    reason = service._area_unknown_for.get(person_area)
+    if reason is None:
+        note = area_note(person_area)
+        if note is None:
+            reason = service.area_unknown
+        else:
+            reason = Reason("area", f"{note} {service.area_unknown.message}", "unknown", None, (ASK_FOR_PLACE,))
+        if len(service._area_unknown_for) >= 1024:
+            service._area_unknown_for.clear()
+        service._area_unknown_for[person_area] = reason
+    return reason
 
 
 def _missing(fields: tuple[str, ...], facts: Facts) -> tuple[str, ...]:
@@ -125,7 +143,7 @@ def decide(service: ServiceRules, facts: Facts, person_area: str | None) -> Matc
             reasons.append(service.area_failed)
         elif area is None:
             unknown = True
-            reasons.append(service.area_unknown)
+            reasons.append(_area_unknown(service, person_area))
     else:
         unknown = True
         reasons.append(service.area_missing)

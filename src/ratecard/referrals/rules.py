@@ -48,6 +48,10 @@ def _eligibility(checks: Checks, *, service: Service, person: Person, referral: 
     [rules] = service_rules_from_rows([service])
     match = decide(rules, facts_of(profile), profile.area)
     checks.eligibility = match.result
+    # A place the matcher could not settle (not found, or in several counties) warns, never blocks.
+    for reason in match.reasons:
+        if reason.criterion == "area" and reason.status == "unknown" and profile.area and reason is not rules.area_unknown:
+            checks.warnings.append(f"The area could not be checked: {reason.message}")
     if match.result is Outcome.INELIGIBLE:
         if any(r is rules.area_failed for r in match.reasons):
             # No override: the provider does not deliver there.
