@@ -4,41 +4,18 @@ from __future__ import annotations
 
 import os
 import socket
-import subprocess
-import sys
-import time
 
 import pytest
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.servers import serving
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    port = _free_port()
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path_factory.mktemp('serve') / 'x.db'}"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "ratecard.cli", "serve", "--port", str(port), "--workers", "1"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-                break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            pytest.fail("the server did not start within 20 s")
+    folder = tmp_path_factory.mktemp("serve")
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{folder / 'x.db'}"}
+    with serving(env, folder / "server.log", seconds=20) as port:
         yield port
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def _exchange(port: int, head: bytes, *, chunk: int = 64 * 1024, seconds: float = 10, sent: list[int] | None = None) -> bytes:

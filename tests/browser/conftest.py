@@ -8,17 +8,15 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from ratecard.accounts.demo import DEMO_PASSWORD
 from ratecard.config import REPO_ROOT, shared_brochures
+from tests.servers import serving
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 AXE = REPO_ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -35,12 +33,6 @@ if CHROMIUM is None or sync_playwright is None:
     )
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The base URL of `ratecard serve` on a fresh SQLite database set up as the Quick start does."""
@@ -51,25 +43,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     }
     subprocess.run([sys.executable, "-m", "ratecard.cli", "setup", "--demo"], env=env, check=True, timeout=120,
                    stdout=subprocess.DEVNULL)
-    port = _free_port()
-    log = (folder / "server.log").open("w")
-    server = subprocess.Popen([sys.executable, "-m", "ratecard.cli", "serve", "--port", str(port), "--workers", "1"],
-                              env=env, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-                break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            pytest.fail("ratecard serve did not start within 30 s: " + Path(log.name).read_text())
+    with serving(env, folder / "server.log") as port:
         yield f"http://127.0.0.1:{port}"
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-        log.close()
 
 
 @pytest.fixture(scope="session")
