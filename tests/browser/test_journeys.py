@@ -51,11 +51,11 @@ def test_it_takes_a_referral_from_the_catalogue_to_the_hub_accepting_it(browser,
     pp.locator("form[action='/referrals/new'] button.govuk-button").click()
     pp.wait_for_url(re.compile(r".*/referrals/\d+$"))
     expect(pp.get_by_role("heading", level=1)).to_contain_text("Conflict Resolution")
-    expect(pp.get_by_role("heading", level=1)).to_contain_text("draft")
+    expect(pp.get_by_role("heading", level=1)).to_contain_text("Draft")
     referral_url = pp.url
     pp.get_by_role("button", name="Submit referral").click()
     pp.get_by_role("button", name="Request transfer to hub").click()
-    expect(pp.locator("body")).to_contain_text("transferred")
+    expect(pp.locator("body")).to_contain_text("Sent to provider")  # the practitioner's word for transferred
     practitioner.close()
 
     hub_context = browser.new_context(viewport={"width": 1280, "height": 900})
@@ -64,7 +64,7 @@ def test_it_takes_a_referral_from_the_catalogue_to_the_hub_accepting_it(browser,
     expect(hub.locator("body")).to_contain_text(crn)
     hub.goto(referral_url)
     hub.get_by_role("button", name="Accept").click()
-    expect(hub.locator("body")).to_contain_text("accepted")
+    expect(hub.locator("body")).to_contain_text("Unallocated")  # the hub's word for accepted
     hub_context.close()
 
     other = browser.new_context()

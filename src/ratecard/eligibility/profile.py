@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints, model_validator
 
 from ratecard.types import IsoDate
 
@@ -139,14 +139,14 @@ class Profile(BaseModel):
     index_offences: list[Offence] | None = None
     previous_offences: list[Offence] | None = None
     previous_convictions: int | None = Field(default=None, ge=0, le=500)
-    alcohol_dependent: bool | None = None
-    drug_dependent: bool | None = None
-    class_a_use: bool | None = None
-    serious_mental_health: bool | None = None
-    learning_difficulties: bool | None = None
-    speaks_english: bool | None = None
-    in_denial: bool | None = None
-    consents: bool | None = None
+    alcohol_dependent: StrictBool | None = None
+    drug_dependent: StrictBool | None = None
+    class_a_use: StrictBool | None = None
+    serious_mental_health: StrictBool | None = None
+    learning_difficulties: StrictBool | None = None
+    speaks_english: StrictBool | None = None
+    in_denial: StrictBool | None = None
+    consents: StrictBool | None = None
     needs: list[Need] | None = None
     as_of: IsoDate | None = Field(default=None, description="The date ages and release dates are judged on.")
 

@@ -23,7 +23,8 @@ _ERRORS = {
 }
 
 
-@router.post("", response_model=ReferralOut, status_code=201, responses=_ERRORS, summary="Create a draft referral")
+@router.post("", response_model=ReferralOut, status_code=201, summary="Create a draft referral",
+             responses={200: {"model": ReferralOut, "description": "The referral this Idempotency-Key already made"}, **_ERRORS})
 async def create(
     session: DbSession, user: ApiUser, data: ReferralIn, response: Response,
     idempotency_key: Annotated[str | None, Header(max_length=100)] = None,

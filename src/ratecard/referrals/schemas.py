@@ -196,11 +196,15 @@ class ReferralPage(BaseModel):
     counts: dict[str, int]
 
 
+# No text may carry the NUL character (the edge refuses it); said here too, so the schema is true.
+NO_NUL = r"^[^\x00]*$"
+
+
 class TokenIn(_In):
     """Credentials exchanged for an API token."""
 
-    email: str = Field(max_length=200)
-    password: str = Field(max_length=200)
+    email: str = Field(max_length=200, pattern=NO_NUL)
+    password: str = Field(max_length=200, pattern=NO_NUL)
 
 
 class TokenOut(BaseModel):
