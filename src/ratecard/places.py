@@ -699,3 +699,130 @@ def find_place(words: list[str], start: int, not_first: frozenset[str] = frozens
         if found:
             return end, found
     return None
+
+
+# ----- areas: where a person lives against where a service runs -----
+#
+# Brochures name counties ("Lancashire only"), groups of counties ("Sussex") and unitary authorities
+# ("Southend and Thurrock"); people give a town, "town, county", an authority, a county or a
+# postcode. A place is served (True) when it lies in one of the service's areas, not served (False)
+# when it lies outside all of them, and unknown (None) when it is wider than the area, nobody knows
+# it, or it is a name in several counties whose answers differ. These live here, below every
+# domain, so that the catalogue's area filter and the eligibility matcher give the same answers.
+
+
+@lru_cache(maxsize=65536)
+def area_decision(person_area: str, service_areas: tuple[str, ...]) -> bool | None:
+    """area_matches, remembered: people and services repeat the same few areas."""
+    return area_matches(person_area, service_areas)
+
+
+def area_matches(person_area: str, service_areas: Iterable[str]) -> bool | None:
+    """True if the person's area is served, False if not, None if it cannot be told."""
+    service_areas = list(service_areas)
+    if place_key(person_area) in {place_key(a) for a in service_areas}:
+        return True
+    person = resolve(person_area)
+    if not person.known:
+        return None
+    targets = [c for area in service_areas for c in area_candidates(area)]
+    outcomes = {_served(candidate, targets) for candidate in person.candidates}
+    return outcomes.pop() if len(outcomes) == 1 else None
+
+
+def matching_area_names(person_area: str, area_names: Iterable[str]) -> list[str]:
+    """The area names that serve, or may serve, a typed place ("Blackpool" -> ["Lancashire"]).
+
+    For filtering a list of services by where a person lives: a name is kept when it serves the
+    place, or may (the place is wider than the area, or in several counties). A place nobody knows
+    keeps only the names spelt like it.
+    """
+    known = resolve(person_area).known
+    kept = []
+    for name in area_names:
+        decision = area_decision(person_area, (name,))
+        if decision is True or (decision is None and known):
+            kept.append(name)
+    return kept
+
+
+@lru_cache(maxsize=1)
+def _unit_keys() -> dict[int, tuple[str, ...]]:
+    """Every key a unit is known by, and the short forms of them ("southend on sea": "southend")."""
+    gaz = gazetteer()
+    keys: dict[int, list[str]] = {}
+    for key, entries in gaz.index.items():
+        words = key.split()
+        forms = [key, *(" ".join(words[:i]) for i in range(1, len(words)) if words[i] in _TAIL_STARTS)]
+        for entry in entries:
+            if entry >= 0:
+                keys.setdefault(entry, []).extend(forms)
+    return {unit: tuple(dict.fromkeys(forms)) for unit, forms in keys.items()}
+
+
+@lru_cache(maxsize=4096)
+def area_names_for(person_area: str) -> tuple[str, ...]:
+    """The lower-case names an area serving (or maybe serving) `person_area` may be written as.
+
+    For a database filter that cannot run the gazetteer row by row: every name of the units the
+    place lies in, of the units inside it (a wider place may be served), and of the districts of
+    its county (a town whose district the data does not hold), kept when `matching_area_names`
+    agrees. A place nobody knows gives only its own name, as typed."""
+    text = " ".join(person_area.split())
+    own = [text.lower(), place_key(text)]
+    place = resolve(text)
+    if not place.known:
+        return tuple(dict.fromkeys(n for n in own if n))
+    gaz = gazetteer()
+    unit_keys = _unit_keys()
+    units: set[int] = set()
+    for c in place.candidates:
+        units |= c.inside
+        for unit in gaz.units:
+            if unit.kind == COUNTRY:
+                continue
+            inside = gaz.inside[unit.index]
+            if c.unit is not None and c.unit in inside:
+                units.add(unit.index)  # wider than the service's area: maybe served
+            elif c.unit is None and unit.kind == DISTRICT and unit.parent in c.inside:
+                units.add(unit.index)  # a district of the town's county: maybe served
+    names = [*own, *(key for u in sorted(units) if gaz.units[u].kind != COUNTRY for key in unit_keys.get(u, ()))]
+    names += [normalise(gaz.units[u].name) for u in sorted(units) if gaz.units[u].kind != COUNTRY]
+    names += [gaz.units[u].name.lower() for u in sorted(units) if gaz.units[u].kind != COUNTRY]
+    names += [place_key(c.name) for c in place.candidates] + [c.name.lower() for c in place.candidates]
+    candidates = [n for n in dict.fromkeys(names) if n]
+    return tuple(dict.fromkeys([*own, *matching_area_names(text, candidates)]))
+
+
+def _served(person: Candidate, targets: list[Candidate]) -> bool | None:
+    result: bool | None = False
+    for target in targets:
+        relation = _relation(person, target)
+        if relation:
+            return True
+        if relation is None:
+            result = None
+    return result
+
+
+def _relation(person: Candidate, area: Candidate) -> bool | None:
+    """Is the person's place in this area: True, False, or None when the person's place is too coarse to tell."""
+    gaz = gazetteer()
+    if area.unit is not None:
+        if area.unit in person.inside:
+            return True
+        if person.unit is not None and person.unit in area.inside:
+            return None  # the person named a wider area ("Essex") than the service's ("Southend")
+        district = gaz.units[area.unit]
+        if person.unit is None and district.kind == DISTRICT and district.parent in person.inside:
+            return None  # a town of the county, but which district it is in the data does not say
+        return False
+    # The service names a town.
+    if person.place is not None:
+        return person.place == area.place
+    if person.unit is not None and person.unit in area.inside:
+        return None
+    own = gaz.units[person.unit] if person.unit is not None else None
+    if own is not None and own.kind == DISTRICT and own.parent == area.within:
+        return None
+    return False

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.clients import client_for
@@ -105,3 +107,41 @@ def test_it_documents_the_api_in_openapi(api):
     spec = api.get("/api/v1/openapi.json").json()
     assert {"/api/v1/services", "/api/v1/services/{service_id}", "/api/v1/providers"} <= set(spec["paths"])
     assert api.get("/docs").status_code == 200
+
+
+def _area_ids(api, area: str) -> set[str]:
+    response = api.get("/api/v1/services", params={"area": area, "per_page": 200})
+    assert response.status_code == 200, response.text
+    return {i["id"] for i in response.json()["items"]}
+
+
+def test_it_filters_by_a_town_as_the_county_that_serves_it(api):
+    lancashire = _area_ids(api, "Lancashire")
+    assert lancashire
+    assert _area_ids(api, "Blackpool") == lancashire
+    assert _area_ids(api, "Morecambe") == lancashire
+    assert _area_ids(api, "blackpool") == lancashire
+
+
+def test_it_filters_by_a_postcode_as_the_county_it_is_in(api):
+    assert _area_ids(api, "LA4 4AA") == _area_ids(api, "Lancashire")
+
+
+def test_it_filters_by_a_name_in_two_counties_as_either(api):
+    ashford = _area_ids(api, "Ashford")
+    assert _area_ids(api, "Kent") | _area_ids(api, "Surrey") == ashford
+    assert _area_ids(api, "Ashford, Kent") == _area_ids(api, "Kent")
+
+
+def test_it_keeps_only_exact_area_names_for_a_place_nobody_knows(api):
+    assert _area_ids(api, "Zzqxville") == set()
+
+
+def test_the_web_filter_uses_places_too(api):
+    def listed(area: str) -> list[str]:
+        response = api.get("/services", params={"area": area})
+        assert response.status_code == 200
+        return re.findall(r'href="/services/([a-z0-9-]+)"', response.text)
+
+    assert listed("Blackpool") and listed("Blackpool") == listed("Lancashire")
+    assert set(listed("Blackpool")) != set(listed("Norfolk"))

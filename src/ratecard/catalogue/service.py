@@ -275,10 +275,13 @@ def _filtered(filters: ServiceFilters) -> Select[tuple[Service]]:
             )
         )
     if filters.area:
+        # The typed place as the gazetteer understands it: "Blackpool" is served by "Lancashire";
+        # a place nobody knows keeps only the areas spelt like it.
+        from ratecard import places  # the gazetteer's data loads only when an area filter is used
+
+        names = places.area_names_for(filters.area)
         query = query.where(
-            Service.id.in_(
-                select(ServiceArea.service_id).where(func.lower(ServiceArea.area) == filters.area.lower())
-            )
+            Service.id.in_(select(ServiceArea.service_id).where(func.lower(ServiceArea.area).in_(names)))
         )
     for alternatives in query_terms(filters.q):
         query = query.where(or_(*(Service.search_text.contains(f" {word}", autoescape=True) for word in alternatives)))

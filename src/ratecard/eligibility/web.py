@@ -5,7 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
+from ratecard import places
 from ratecard.deps import DbSession
+from ratecard.eligibility.areas import area_note
 from ratecard.eligibility import profile as p
 from ratecard.eligibility import service
 from ratecard.eligibility.forms import FLAG_FIELDS, profile_from_form
@@ -50,6 +52,17 @@ async def match_results(request: Request, session: DbSession) -> HTMLResponse:
         return _form_page(request, raw, errors, status_code=400)
     groups, counts = service.grouped(service.match(session=session, profile=profile))
     return render(
-        request, "eligibility/results.html", groups=groups, counts=counts, raw=raw,
+        request, "eligibility/results.html", groups=groups, counts=counts, raw=raw, area=understood_area(raw.get("area")),
         title="Interventions for this person",
     )
+
+
+def understood_area(text: str | None) -> dict[str, str] | None:
+    """How the typed area was understood ("Morecambe, Lancashire"), or why it could not settle where
+    the person lives (unknown, or in several counties); None when no area was given."""
+    if not text:
+        return None
+    note = area_note(text)
+    if note:
+        return {"typed": text, "note": note}
+    return {"typed": text, "understood": places.describe(places.resolve(text))}
