@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, PrefixLoader, select_autoescape
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
@@ -51,6 +52,16 @@ def hours(value: float | None) -> str:
     return f"{value:g} hour" + ("" if value == 1 else "s")
 
 
+def link_html(href: str, text: Any) -> Markup:
+    """A GOV.UK link as markup for a macro's "html" parameter, with href and text escaped once."""
+    return Markup('<a class="govuk-link" href="{}">{}</a>').format(href, text)
+
+
+def money(pence: int | None) -> str:
+    """1500 -> '£15.00', None -> ''."""
+    return "" if pence is None else f"£{pence / 100:,.2f}"
+
+
 def make_templates() -> Jinja2Templates:
     """Templates with GOV.UK Frontend Jinja macros reachable as 'govuk_frontend_jinja/...'."""
     env = Environment(
@@ -66,4 +77,6 @@ def make_templates() -> Jinja2Templates:
     )
     env.filters["label"] = label
     env.filters["hours"] = hours
+    env.filters["money"] = money
+    env.globals["link_html"] = link_html
     return Jinja2Templates(env=env)

@@ -6,7 +6,9 @@ import re
 
 import pytest
 
-from tests.clients import client_for
+from ratecard.accounts.service import Role
+from tests.clients import client_for, form_token
+from tests.referrals import factories as f
 
 
 @pytest.fixture
@@ -69,3 +71,56 @@ def test_it_answers_unknown_pages_with_a_404_page(web):
     response = web.get("/services/nsf-does-not-exist")
     assert response.status_code == 404
     assert "Page not found" in response.text
+
+
+
+def test_it_lists_providers_with_working_links_not_escaped_markup(web):
+    html = web.get("/providers").text
+    assert "&lt;a" not in html
+    assert '<a class="govuk-link" href="/providers/cln">Cumbria and Lancashire CRC</a>' in html
+    assert 'href="mailto:' in web.get("/providers/nsf").text and "&lt;a" not in web.get("/providers/nsf").text
+
+
+def _hours_cells(html: str) -> list[str]:
+    return [cell.strip() for cell in re.findall(r'data-label="Hours">(.*?)</td>', html, re.S)]
+
+
+def test_it_keeps_hours_in_the_hours_column(web):
+    html = web.get("/services/cln-the-offender-outreach-and-resettlement-service").text
+    cells = _hours_cells(html)
+    assert cells and all(re.fullmatch(r"(Up to )?\d+(\.\d+)? hours?|Not stated", cell) for cell in cells), cells
+    # The duration sentence is still shown, with the option's name.
+    assert "up to 5 hours per week, up to 16 weeks support" in html
+
+
+def _signed_in(sessions, role):
+    with sessions() as s:
+        user = f.user(s, role)
+        s.commit()
+    client = client_for(sessions)
+    response = client.post("/login", data={"email": user.email, "password": f.PASSWORD, "csrf_token": form_token(client),
+                                           "next": "/referrals"}, follow_redirects=False)
+    assert response.status_code == 303
+    return client
+
+
+def test_it_shows_the_import_review_notes_only_to_admins(catalogue_sessions, web):
+    path = "/services/cln-non-resettlement-prisons-through-the-gate-service"
+    assert "Notes on this record" not in web.get(path).text
+    assert "Notes on this record" not in _signed_in(catalogue_sessions, Role.PRACTITIONER).get(path).text
+    html = _signed_in(catalogue_sessions, Role.ADMIN).get(path).text
+    assert "Notes on this record" in html and "is not stated" in html
+
+
+def test_it_gives_nsf_transfer_team_as_the_brochure_prints_it(web):
+    link = _result_links(web.get("/services", params={"provider": "NSF", "q": "accommodation"}).text)[0]
+    html = web.get(link).text
+    assert re.search(r"<dt><strong>Team</strong></dt><dd>Select geographical area</dd>", html)
+
+
+def test_it_says_when_a_page_number_is_past_the_end(web):
+    pages = web.get("/services").text
+    last = max(int(n) for n in re.findall(r"page=(\d+)", pages))
+    response = web.get("/services", params={"page": 9999})
+    assert response.status_code == 404
+    assert f"There is no page 9999: there are {last} pages" in response.text

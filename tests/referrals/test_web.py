@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 
+import re
+
 import pytest
 
 from ratecard.accounts.service import Role
@@ -68,7 +70,7 @@ def test_it_runs_a_referral_from_form_to_completion_in_the_browser(site):
         assert f'action="{path}/{action}"' in page, f"{action} button missing"
         assert _post(client, f"{path}/{action}", **extra).status_code == 303
     final = pp.get(path).text
-    assert "completed" in final and "Allocated to" in final and crn in final
+    assert "Completed" in final and "Allocated to" in final and crn in final
     assert crn in hub.get("/referrals?status=completed").text
 
 
@@ -87,3 +89,62 @@ def test_it_shows_the_problems_that_block_a_submission(site):
     response = _post(pp, created.headers["location"] + "/submit")
     assert response.status_code == 422 and "not available in Norfolk" in response.text
     assert "govuk-error-summary" in response.text and "Submit referral" in response.text  # the page, with its actions
+
+
+def _stored(sessions, make):
+    with sessions() as s:
+        referral = make(s)
+        s.commit()
+        return referral.id
+
+
+def _tag(html: str) -> str:
+    found = re.search(r'<h1.*?<strong class="govuk-tag[^"]*">\s*(.*?)\s*</strong>', html, re.S)
+    assert found, "no status tag"
+    return found.group(1)
+
+
+def test_it_names_statuses_in_each_readers_words_and_providers_by_name(site):
+    sessions, users = site
+    referral_id = _stored(sessions, lambda s: f.transferred(s, users["pp"]))
+    pp, hub = _browser(sessions, users["pp"]), _browser(sessions, users["hub"])
+    for client, words in ((pp, "Sent to provider"), (hub, "Incoming")):
+        listing = client.get("/referrals").text
+        assert f"{words} (1)" in listing  # the tab
+        assert f'data-label="Status">{words}</td>' in listing
+        assert 'data-label="Provider">Cumbria and Lancashire CRC</td>' in listing and ">CLN<" not in listing
+        page = client.get(f"/referrals/{referral_id}").text
+        assert _tag(page) == words
+        assert f"<strong>{words}</strong> by" in page  # the history
+        assert "Cumbria and Lancashire CRC" in page
+    assert "Transferred" not in pp.get(f"/referrals/{referral_id}").text
+
+
+def test_it_shows_registration_and_the_cancellation_charge(site):
+    sessions, users = site
+    with sessions() as s:
+        kss = f.user(s, Role.HUB, provider_id="kss")
+        s.commit()
+    cscs = {"person": {"area": "Kent"}, "service_id": "kss-cscs-card-training",
+            "option_id": "kss-cscs-card-training--cscs-card-training"}
+    referral_id = _stored(sessions, lambda s: f.transferred(s, users["pp"], **cscs))
+    hub, pp = _browser(sessions, kss), _browser(sessions, users["pp"])
+    path = f"/referrals/{referral_id}"
+    assert _post(hub, f"{path}/accept").status_code == 303
+    assert "Not recorded yet" in hub.get(path).text
+    assert _post(hub, f"{path}/registration").status_code == 303
+    page = pp.get(path).text
+    assert re.search(r"Registration\s*</dt>\s*<dd[^>]*>\s*Recorded on \d\d \w{3} \d{4}", page)
+    assert "<strong>Registration recorded</strong> by" in page
+    assert _post(pp, f"{path}/cancel", reason="Found work").status_code == 303
+    page = pp.get(path).text
+    assert re.search(r"Cancellation charge\s*</dt>\s*<dd[^>]*>\s*£100.00", page)
+    assert _tag(page) == "Cancelled"
+
+
+def test_it_says_when_a_page_number_is_past_the_end(site):
+    sessions, users = site
+    _stored(sessions, lambda s: f.draft(s, users["pp"]))
+    response = _browser(sessions, users["pp"]).get("/referrals?page=9")
+    assert response.status_code == 404
+    assert "There is no page 9: there is 1 page" in response.text

@@ -8,14 +8,43 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from pydantic import ValidationError
 
+from ratecard.accounts import service as accounts
+from ratecard.accounts.models import User
+from ratecard.accounts.service import Role
 from ratecard.catalogue import service
-from ratecard.catalogue.schemas import Delivery, Kind, OptionOut, ServiceFilters, ServiceOut, Setting
+from ratecard.catalogue.schemas import Delivery, Kind, OptionOut, ProviderOut, ServiceFilters, ServiceOut, Setting
 from ratecard.deps import DbSession, PageNumber
 from ratecard.pages import render
+from ratecard.security.csrf import SESSION_COOKIE
 
 router = APIRouter(include_in_schema=False)
 
 _FILTER_FIELDS = ("q", "provider", "category", "kind", "delivery", "area", "setting", "rar_usable")
+
+
+def optional_user(request: Request, session) -> User | None:  # type: ignore[no-untyped-def]
+    """The signed-in user of this browser, if any: public pages show a little more to some roles."""
+    token = request.cookies.get(SESSION_COOKIE)
+    if not token:
+        return None
+    idle = request.app.state.settings.session_idle_minutes
+    user = accounts.session_user(session=session, token=token, idle_minutes=idle)
+    if user is not None:
+        request.state.user = user
+    return user
+
+
+def transfer_team(provider: ProviderOut) -> str | None:
+    """The transfer's team: a named team, or the brochure's instruction for it ("Select geographical area")."""
+    if provider.transfer is None:
+        return None
+    if provider.transfer.team:
+        return provider.transfer.team
+    for step in provider.transfer.steps:
+        key, sep, value = step.partition(":")
+        if sep and key.strip().lower() == "team" and value.strip():
+            return value.strip()
+    return None
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -48,10 +77,12 @@ async def services(request: Request, session: DbSession, page: PageNumber = 1) -
     def page_url(number: int) -> str:
         return "/services?" + urlencode({**raw, "page": number})
 
+    past_end = result.page > result.pages and result.total > 0
     return render(
         request,
         "catalogue/list.html",
-        status_code=400 if errors else 200,
+        status_code=400 if errors else 404 if past_end else 200,
+        past_end=past_end,
         result=result,
         raw=raw,
         errors=errors,
@@ -74,8 +105,10 @@ async def service_page(request: Request, session: DbSession, service_id: str) ->
     """One service in full, with how to refer."""
     item = service.get_service(session=session, service_id=service_id)
     provider = service.get_provider(session=session, provider_id=item.provider)
+    user = optional_user(request, session)
     return render(
-        request, "catalogue/service.html", service=item, provider=provider, nsi_options=options_by_nsi_category(item)
+        request, "catalogue/service.html", service=item, provider=provider, nsi_options=options_by_nsi_category(item),
+        transfer_team=transfer_team(provider), show_review_notes=user is not None and user.role == Role.ADMIN.value,
     )
 
 

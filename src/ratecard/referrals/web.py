@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -23,6 +24,46 @@ from ratecard.security.csrf import FIELD, check_csrf
 
 router = APIRouter(include_in_schema=False)
 
+# Each reader's words for the statuses: the one place the pages take them from (tabs, tags, history).
+# The hub's words for the statuses its inbox is sorted by (caseworkers share them).
+TAB_NAMES = {
+    Status.DRAFT: "Draft", Status.REFERRED: "Submitted", Status.TRANSFERRED: "Incoming",
+    Status.ACCEPTED: "Unallocated", Status.ALLOCATED: "Allocated", Status.IN_PROGRESS: "In progress",
+    Status.COMPLETED: "Completed", Status.ENDED_EARLY: "Ended early", Status.REJECTED: "Rejected",
+    Status.WITHDRAWN: "Withdrawn", Status.CANCELLED: "Cancelled",
+}
+# The practitioner's words (admins read the practitioner's side too).
+PRACTITIONER_NAMES = {
+    Status.DRAFT: "Draft", Status.REFERRED: "Submitted, not yet sent", Status.TRANSFERRED: "Sent to provider",
+    Status.ACCEPTED: "Accepted by provider", Status.ALLOCATED: "Allocated to a caseworker",
+    Status.IN_PROGRESS: "In progress", Status.COMPLETED: "Completed", Status.ENDED_EARLY: "Ended early",
+    Status.REJECTED: "Rejected by provider", Status.WITHDRAWN: "Withdrawn", Status.CANCELLED: "Cancelled",
+}
+STATUS_NAMES = {Role.HUB: TAB_NAMES, Role.CASEWORKER: TAB_NAMES, Role.PRACTITIONER: PRACTITIONER_NAMES,
+                Role.ADMIN: PRACTITIONER_NAMES}
+
+
+def status_names(user: Any) -> dict[Status, str]:
+    """The statuses in this user's words."""
+    return STATUS_NAMES.get(Role(user.role), PRACTITIONER_NAMES)
+
+
+def status_namer(user: Any) -> Callable[[Any], str]:
+    """A function for the templates: a status (or its value) in this user's words."""
+    names = status_names(user)
+
+    def name(value: Any) -> str:
+        try:
+            return names[Status(getattr(value, "value", value))]
+        except ValueError:
+            return str(value).replace("_", " ").capitalize()
+    return name
+
+
+def provider_names(session: Any) -> dict[str, str]:
+    """Provider code ("CLN") to its name, for lists and the referral page."""
+    return {p.code.upper(): p.name for p in catalogue.list_providers(session=session)}
+
 
 @router.get("/referrals", response_class=HTMLResponse)
 async def dashboard(request: Request, session: DbSession, user: WebUser, status: str | None = None,
@@ -36,17 +77,11 @@ async def dashboard(request: Request, session: DbSession, user: WebUser, status:
         params = {k: v for k, v in {"status": status, "q": q, **changes}.items() if v not in (None, "")}
         return "/referrals" + ("?" + urlencode(params) if params else "")
 
-    return render(request, "referrals/dashboard.html", user=user, result=result, status=chosen, q=q or "",
-                  statuses=list(Status), tab_names=TAB_NAMES, link=link, title="Referrals")
-
-
-# The hub's words for the statuses its inbox is sorted by.
-TAB_NAMES = {
-    Status.DRAFT: "Drafts", Status.REFERRED: "Submitted", Status.TRANSFERRED: "Incoming",
-    Status.ACCEPTED: "Unallocated", Status.ALLOCATED: "Allocated", Status.IN_PROGRESS: "In progress",
-    Status.COMPLETED: "Completed", Status.ENDED_EARLY: "Ended early", Status.REJECTED: "Rejected",
-    Status.WITHDRAWN: "Withdrawn", Status.CANCELLED: "Cancelled",
-}
+    past_end = result.page > result.pages and result.total > 0
+    return render(request, "referrals/dashboard.html", status_code=404 if past_end else 200, user=user, result=result,
+                  status=chosen, q=q or "", statuses=list(Status), tab_names=status_names(user),
+                  status_name=status_namer(user), providers=provider_names(session), past_end=past_end, link=link,
+                  title="Referrals")
 
 
 def _referral_form(request: Request, service_item, raw: dict, errors: dict[str, str], status_code: int = 200) -> HTMLResponse:
@@ -121,7 +156,8 @@ def _detail(request: Request, session, user, referral_id: int, *, problems: list
     workers = caseworkers(session=session, provider_id=referral.provider_id) if Action.ALLOCATE in out.allowed_actions else []
     can_register = may_record_registration(out.status, Role(user.role)) and out.registered_at is None
     return render(request, "referrals/detail.html", status_code=status_code, referral=out, caseworkers=workers,
-                  can_register=can_register, problems=problems or [], title=f"Referral {out.reference}")
+                  can_register=can_register, problems=problems or [], status_name=status_namer(user),
+                  providers=provider_names(session), title=f"Referral {out.reference}")
 
 
 @router.get("/referrals/{referral_id}", response_class=HTMLResponse)
