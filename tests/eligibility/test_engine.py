@@ -18,10 +18,10 @@ def rule(**overrides) -> Rule:
     return Rule.model_validate({**values, **overrides})
 
 
-def service_rules(*rules: Rule, areas=("Lancashire",)) -> ServiceRules:
+def service_rules(*rules: Rule, areas=("Lancashire",), unencoded=()) -> ServiceRules:
     return ServiceRules(
         service_id="t-service", provider="T", name="Service", category="Other", source_file="t.txt",
-        areas=areas, rules=list(rules),
+        areas=areas, rules=list(rules), unencoded=unencoded,
     )
 
 
@@ -78,6 +78,27 @@ def test_it_counts_age_from_date_of_birth_on_the_profile_date():
     assert _decide(adults, birthday).result is Outcome.INELIGIBLE  # 25 today
 
 
+def test_it_never_answers_eligible_while_printed_criteria_are_not_encoded():
+    service = service_rules(rule(), unencoded=(14, 12))
+    match = _decide(service, Profile(sex="male", area="Lancashire"))
+    assert match.result is Outcome.UNKNOWN
+    [reason] = match.reasons
+    assert (reason.criterion, reason.status, reason.source.file, reason.source.line) == ("criteria not yet encoded", "unknown", "t.txt", 12)
+    assert "cannot check it yet" in reason.message and "lines 12, 14" in reason.message
+    assert reason.missing  # says what would settle it, like every unknown reason
+
+
+def test_it_still_rules_out_on_the_criteria_that_are_encoded():
+    match = _decide(service_rules(rule(), unencoded=(12,)), Profile(sex="female", area="Lancashire"))
+    assert match.result is Outcome.INELIGIBLE
+    assert [(r.criterion, r.status) for r in match.reasons] == [("sex", "failed"), ("criteria not yet encoded", "unknown")]
+    assert _decide(service_rules(rule(), unencoded=(12,)), Profile(sex="male", area="Norfolk")).result is Outcome.INELIGIBLE
+
+
+def test_it_answers_as_before_when_every_printed_line_is_cited():
+    assert _decide(service_rules(rule()), Profile(sex="male", area="Lancashire")).result is Outcome.ELIGIBLE
+
+
 RULES = [
     rule(),
     rule(criterion="ogrs", test={"field": "ogrs", "min": 25, "max": 90}),
@@ -86,7 +107,12 @@ RULES = [
     rule(criterion="needs", test={"field": "needs", "has_all": ["accommodation"]}),
     rule(criterion="risk", test={"field": "rosh", "not_in": ["high", "very_high"]}),
 ]
-SERVICES = [service_rules(r, areas=areas) for r in RULES for areas in (("Lancashire",), ("Southend", "Thurrock"))]
+SERVICES = [
+    service_rules(r, areas=areas, unencoded=unencoded)
+    for r in RULES
+    for areas in (("Lancashire",), ("Southend", "Thurrock"))
+    for unencoded in ((), (99,))
+]
 
 
 @settings(max_examples=60, deadline=None)

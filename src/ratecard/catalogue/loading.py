@@ -8,11 +8,12 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from ratecard.catalogue.coverage import not_encoded
 from ratecard.catalogue.importer import brochure_from_text
 from ratecard.catalogue.parsers import read_text
 from ratecard.catalogue.parsers.base import BrochureError
-from ratecard.catalogue.schemas import ImportReport
-from ratecard.catalogue.service import store_brochure
+from ratecard.catalogue.schemas import ImportReport, NotEncoded, ParsedBrochure
+from ratecard.catalogue.service import service_id, store_brochure
 
 
 def brochure_files(directory: Path) -> list[Path]:
@@ -61,4 +62,18 @@ def _import_one(path: Path, *, sessions: sessionmaker[Session], overlay_dir: Pat
         raise
     finally:
         session.close()
-    return report.model_copy(update={"dry_run": dry_run})
+    return _with_not_encoded(report, parsed).model_copy(update={"dry_run": dry_run})
+
+
+def _with_not_encoded(report: ImportReport, parsed: ParsedBrochure) -> ImportReport:
+    # The rules report's notion: printed criteria lines that no rule or note cites.
+    code = parsed.provider.code
+    found = [NotEncoded(service_id=service_id(code, s.key), name=s.name, lines=list(lines)) for s, lines in not_encoded(parsed)]
+    if not found:
+        return report
+    review = [
+        f"{n.name}: criteria not yet encoded (brochure line{'s' if len(n.lines) > 1 else ''} "
+        f"{', '.join(map(str, n.lines))}): matched as unknown until a rule or note cites them"
+        for n in found
+    ]
+    return report.model_copy(update={"criteria_not_encoded": found, "needs_review": [*report.needs_review, *review]})

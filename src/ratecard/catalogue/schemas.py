@@ -225,6 +225,14 @@ class ParsedBrochure(_Strict):
 # --- What the service layer reports and the API returns ---------------------------------------
 
 
+class NotEncoded(BaseModel):
+    """A service whose brochure prints criteria that no rule or note cites: matched as unknown, never eligible."""
+
+    service_id: str
+    name: str
+    lines: list[int]  # the printed criteria lines no rule or note cites
+
+
 class ImportReport(BaseModel):
     """What importing one brochure found and did."""
 
@@ -239,6 +247,7 @@ class ImportReport(BaseModel):
     withdrawn: int = 0
     fields_filled: dict[str, int] = {}
     needs_review: list[str] = []
+    criteria_not_encoded: list[NotEncoded] = []  # also listed in needs_review, in plain words
     error: str | None = None
     dry_run: bool = False
 

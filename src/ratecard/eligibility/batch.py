@@ -150,5 +150,7 @@ def decide_many(services: Sequence[ServiceRules], profiles: Sequence[Profile], *
             true, false = evaluate(rule.test, columns)
             failed |= false
             unknown |= ~(true | false)
+        if service.not_encoded is not None:
+            unknown = np.ones(columns.size, dtype=bool)  # printed criteria no rule encodes: never eligible
         results[:, column] = np.where(failed, INELIGIBLE, np.where(unknown, UNKNOWN, ELIGIBLE))
     return results

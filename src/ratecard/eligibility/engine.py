@@ -17,6 +17,11 @@ ASK_FOR = {
     "weeks_to_release": "release_date",
 }
 
+# The criterion label of a service whose brochure prints criteria no rule encodes yet.
+NOT_ENCODED = "criteria not yet encoded"
+# What would decide it: no profile field can, only a person reading the brochure's criteria.
+NOT_ENCODED_MISSING = "the printed criteria checked by hand"
+
 
 class Outcome(StrEnum):
     """The three-valued answer for one service."""
@@ -78,11 +83,15 @@ class ServiceRules:
     source_file: str
     areas: tuple[str, ...]
     rules: list[Rule]
+    # Printed criteria lines that no rule or note cites (see catalogue.coverage.uncited_lines): while any is
+    # left, the service cannot be decided in full and is never answered eligible.
+    unencoded: tuple[int, ...] = ()
     # Worked out from the above when the rules are compiled:
     steps: list[_Step] = field(init=False)
     area_failed: Reason = field(init=False)
     area_unknown: Reason = field(init=False)
     area_missing: Reason = field(init=False)
+    not_encoded: Reason | None = field(init=False)
     # The undecided area reason per typed place that needs its own words (unknown, or in several counties).
     _area_unknown_for: dict[str, Reason] = field(init=False, default_factory=dict, repr=False, compare=False)
 
@@ -93,6 +102,18 @@ class ServiceRules:
         self.area_unknown = Reason("area", message, "unknown", None, ("area (town)",))
         self.area_missing = Reason("area", message, "unknown", None, ("area",))
         self._area_unknown_for = {}
+        self.unencoded = tuple(sorted(set(self.unencoded)))
+        self.not_encoded = None
+        if self.unencoded:
+            printed = ", ".join(str(n) for n in self.unencoded)
+            self.not_encoded = Reason(
+                NOT_ENCODED,
+                "The brochure prints who this is for, but ratecard cannot check it yet: read the criteria on "
+                f"the service page (brochure line{'s' if len(self.unencoded) > 1 else ''} {printed}).",
+                "unknown",
+                RuleSource(self.source_file, self.unencoded[0]),
+                (NOT_ENCODED_MISSING,),
+            )
         self.steps = []
         for rule in self.rules:
             source = RuleSource(self.source_file, rule.line)
@@ -160,6 +181,10 @@ def decide(service: ServiceRules, facts: Facts, person_area: str | None) -> Matc
         else:
             unknown = True
             reasons.append(Reason(u.criterion, u.message, "unknown", u.source, _missing(fields, facts), u.override))
+    if service.not_encoded is not None:
+        # What is encoded may still exclude the person; it can never say they are eligible.
+        unknown = True
+        reasons.append(service.not_encoded)
     result = Outcome.INELIGIBLE if failed else Outcome.UNKNOWN if unknown else Outcome.ELIGIBLE
     return Match(service.service_id, service.provider, service.name, service.category, result, reasons)
 

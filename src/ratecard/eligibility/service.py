@@ -15,6 +15,7 @@ from ratecard.catalogue.schemas import ParsedBrochure, ServiceData, Setting
 from ratecard.eligibility.engine import Match, Outcome, ServiceRules, in_display_order, match_all
 from ratecard.eligibility.facts import facts_of
 from ratecard.eligibility.profile import Profile
+from ratecard.catalogue.coverage import uncited_lines
 from ratecard.eligibility.rules import Rule
 
 # Where a service runs decides who can start it: these rules follow from the catalogue's setting.
@@ -43,18 +44,21 @@ def _rules_for(setting: str, rules: Iterable[Rule]) -> list[Rule]:
 
 def service_rules_from_rows(services: Iterable[Service]) -> list[ServiceRules]:
     """Compiled rules of stored services (their provider loaded), in display order."""
-    return in_display_order(
-        ServiceRules(
+
+    def one(s: Service) -> ServiceRules:
+        rules = [Rule.model_validate(r) for r in s.rules]
+        return ServiceRules(
             service_id=s.id,
             provider=s.provider.code,
             name=s.name,
             category=s.category,
             source_file=s.source_file,
             areas=s.areas or s.provider.areas,
-            rules=_rules_for(s.setting, (Rule.model_validate(r) for r in s.rules)),
+            rules=_rules_for(s.setting, rules),
+            unencoded=uncited_lines((c["line"] for c in s.criteria), (r.line for r in rules)),
         )
-        for s in services
-    )
+
+    return in_display_order(one(s) for s in services)
 
 
 def service_rules_from_brochure(parsed: ParsedBrochure) -> list[ServiceRules]:
@@ -70,6 +74,7 @@ def service_rules_from_brochure(parsed: ParsedBrochure) -> list[ServiceRules]:
             source_file=s.source.file,
             areas=s.areas or parsed.provider.areas,
             rules=_rules_for(s.setting.value, s.rules),
+            unencoded=uncited_lines((c.line for c in s.criteria_text), (r.line for r in s.rules)),
         )
 
     return in_display_order(one(s) for s in parsed.services)
@@ -135,7 +140,7 @@ def rules_report(*, session: Session) -> list[CoverageRow]:
     rows = []
     for s in sorted(_listed_services(session), key=lambda s: (s.source_file, s.position)):
         lines = {c["line"] for c in s.criteria}
-        cited = {r.get("line") for r in s.rules} & lines
+        cited = lines.difference(uncited_lines(lines, (r.get("line") for r in s.rules)))
         if not lines:
             status = "no criteria"
         elif cited == lines:
