@@ -7,6 +7,7 @@ not installed); CI installs both, so there it runs.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -93,3 +94,14 @@ def axe_violations(page: Page) -> list[dict]:
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations")
     return [{"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]]} for v in result]
+
+
+def fill_referral_form(page: Page, *, crn: str, name: str) -> None:
+    """Fill the open referral form for a man in Lancashire and create the draft."""
+    page.fill("#crn", crn)
+    page.fill("#name", name)
+    page.select_option("#sex", "male")
+    page.fill("#area", "Lancashire")
+    page.fill("#risk_notes", "Low risk of harm.")
+    page.locator("form[action='/referrals/new'] button.govuk-button").click()
+    page.wait_for_url(re.compile(r".*/referrals/\d+$"))

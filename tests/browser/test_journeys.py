@@ -7,7 +7,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import fill_referral_form, sign_in
 
 _crns = itertools.count(100)
 
@@ -43,13 +43,7 @@ def test_it_takes_a_referral_from_the_catalogue_to_the_hub_accepting_it(browser,
     sign_in(pp, site, "practitioner@example.com")
     pp.goto(f"{site}/services/cln-conflict-resolution")
     pp.get_by_role("button", name="Refer someone").click()
-    pp.fill("#crn", crn)
-    pp.fill("#name", "Jo Browser")
-    pp.select_option("#sex", "male")
-    pp.fill("#area", "Lancashire")
-    pp.fill("#risk_notes", "Low risk of harm.")
-    pp.locator("form[action='/referrals/new'] button.govuk-button").click()
-    pp.wait_for_url(re.compile(r".*/referrals/\d+$"))
+    fill_referral_form(pp, crn=crn, name="Jo Browser")
     expect(pp.get_by_role("heading", level=1)).to_contain_text("Conflict Resolution")
     expect(pp.get_by_role("heading", level=1)).to_contain_text("Draft")
     referral_url = pp.url

@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import Page
 
-from tests.browser.conftest import axe_violations, sign_in
+from tests.browser.conftest import axe_violations, fill_referral_form, sign_in
 
 _crns = itertools.count(500)
 PHONE_WIDTH = 375
@@ -21,13 +21,7 @@ def _scroll_width(page: Page) -> int:
 def _refer(page: Page, site: str) -> None:
     """A draft referral of the practitioner, so that the list has a row."""
     page.goto(f"{site}/referrals/new?service_id=cln-conflict-resolution")
-    page.fill("#crn", f"P{next(_crns):06d}")
-    page.fill("#name", "Jo Phone-Width")
-    page.select_option("#sex", "male")
-    page.fill("#area", "Lancashire")
-    page.fill("#risk_notes", "Low risk of harm.")
-    page.locator("form[action='/referrals/new'] button.govuk-button").click()
-    page.wait_for_url(re.compile(r".*/referrals/\d+$"))
+    fill_referral_form(page, crn=f"P{next(_crns):06d}", name="Jo Phone-Width")
 
 
 def test_the_referral_list_reflows_at_375_px(phone: Page, site: str):
