@@ -8,7 +8,8 @@ from pathlib import Path
 
 import datetime as dt
 
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy import DateTime, Engine, MetaData, Table, create_engine, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.types import TypeDecorator
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
@@ -85,6 +86,12 @@ def make_engine(url: str, *, echo: bool = False, wait_seconds: float = 5) -> Eng
     # connection, plus one for a sign-in checked in a thread; the rest is headroom. Connections are
     # kept, not opened per request: opening one costs PostgreSQL a process.
     return create_engine(url, echo=echo, pool_recycle=1800, pool_size=5, max_overflow=10, pool_timeout=wait_seconds)
+
+
+def upsert_insert(session: Session, table: Table) -> postgresql.Insert | sqlite.Insert:
+    """An INSERT on `table` with ON CONFLICT clauses for the session's backend (SQLite or PostgreSQL)."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    return dialect.insert(table)
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:

@@ -16,10 +16,10 @@ import hashlib
 from dataclasses import dataclass
 
 from sqlalchemy import case, delete, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from ratecard.accounts.models import LoginThrottle
+from ratecard.db import upsert_insert
 
 
 @dataclass(frozen=True)
@@ -55,13 +55,12 @@ def keys_for(email: str, address: str) -> list[tuple[str, Limit]]:
 def count_attempt(*, session: Session, keys: list[tuple[str, Limit]], now: dt.datetime) -> dt.datetime | None:
     """Count one attempt against every key; the time the caller may try again if any key is over its limit."""
     table = LoginThrottle.__table__
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     refused_until: dt.datetime | None = None
     for key, limit in keys:
         window_end = now + dt.timedelta(minutes=limit.minutes)
         expired = table.c.reset_at <= now
         statement = (
-            dialect.insert(table)
+            upsert_insert(session, table)
             .values(key=key, attempts=1, reset_at=window_end)
             .on_conflict_do_update(
                 index_elements=[table.c.key],

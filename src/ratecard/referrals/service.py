@@ -10,12 +10,11 @@ import secrets
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from ratecard.db import utc_now
+from ratecard.db import upsert_insert, utc_now
 from ratecard.accounts.models import User
 from ratecard.accounts.service import Role, log_access
 from ratecard.catalogue.models import Provider, Service, ServiceOption
@@ -84,9 +83,8 @@ def upsert_person(*, session: Session, data: PersonIn, region: str, now: dt.date
     }
     profile = data.profile.model_dump(mode="json", exclude_none=True) if data.profile is not None else None
     table = Person.__table__
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     session.execute(
-        dialect.insert(table)
+        upsert_insert(session, table)
         .values(region=region, crn=data.crn, created_at=utc_now(now), profile=profile or {}, **values)
         .on_conflict_do_nothing(index_elements=[table.c.region, table.c.crn])
     )
