@@ -76,6 +76,8 @@ class Service(Base):
     total_hours: Mapped[float | None] = mapped_column(Float)
     rar_days: Mapped[int | None] = mapped_column(Integer)
     max_participants: Mapped[int | None] = mapped_column(Integer)
+    # Whom the service is for when not the person on probation ("partner", "family"); None = the person.
+    recipient: Mapped[str | None] = mapped_column(String(20))
     duration_text: Mapped[str | None] = mapped_column(Text)
     source_file: Mapped[str] = mapped_column(String(300))
     source_start: Mapped[int] = mapped_column(Integer)
