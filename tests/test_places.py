@@ -349,3 +349,36 @@ def _found(api, query: str) -> set[str]:
 def test_it_finds_by_town_what_it_finds_by_county(api, typed, plain):
     found = _found(api, typed)
     assert found and found == _found(api, plain)
+
+
+def _same_gazetteer(a: places.Gazetteer, b: places.Gazetteer) -> bool:
+    return (a.units, a.index, a.place_names, a.place_within, a.inside) == (b.units, b.index, b.place_names, b.place_within, b.inside)
+
+
+def test_it_keeps_a_built_gazetteer_in_the_cache_and_reads_it_back_unchanged(tmp_path, monkeypatch):
+    monkeypatch.setenv("RATECARD_CACHE_DIR", str(tmp_path))
+    built = places._cached_build()
+    stored = list(tmp_path.glob("gazetteer-*.pickle"))
+    assert len(stored) == 1
+    read = places._cached_build()
+    assert read is not built and _same_gazetteer(read, built)
+    assert read._postcodes == {} and read._lock is not built._lock  # its own lock, postcodes loaded afresh
+
+
+def test_it_rebuilds_when_the_cached_file_is_damaged_or_its_inputs_change(tmp_path, monkeypatch):
+    monkeypatch.setenv("RATECARD_CACHE_DIR", str(tmp_path))
+    places._cached_build()
+    (stored,) = tmp_path.glob("gazetteer-*.pickle")
+    stored.write_bytes(b"not a pickle")
+    assert _same_gazetteer(places._cached_build(), places.build())
+    changed = tmp_path / "corrections.yaml"
+    changed.write_text(places.CORRECTIONS.read_text(encoding="utf-8") + "\n# a reviewed change\n", encoding="utf-8")
+    places._cached_build(changed)
+    assert len(list(tmp_path.glob("gazetteer-*.pickle"))) == 2  # another key: the old file is not reused
+
+
+def test_it_builds_without_a_cache_when_told_to(tmp_path, monkeypatch):
+    monkeypatch.setenv("RATECARD_CACHE_DIR", "off")
+    monkeypatch.chdir(tmp_path)
+    assert places._cached_build().by_code["country:England"] >= 0
+    assert list(tmp_path.iterdir()) == []
