@@ -145,7 +145,7 @@ def baseline_rulebook(services: list[ServiceRules]) -> list[list[Callable[[dict]
 
 
 def baseline_decide(services: list[ServiceRules], book, facts: Facts, area: str | None) -> list[int]:
-    """Per service 0 eligible / 1 unknown / 2 ineligible, by the rule-engine rules."""
+    """Per service 0 eligible / 1 unknown / 2 ineligible / 3 for someone else, by the rule-engine rules."""
     thing = _baseline_thing(facts)
     out = []
     for service, rules in zip(services, book):
@@ -155,7 +155,7 @@ def baseline_decide(services: list[ServiceRules], book, facts: Facts, area: str 
             value = rule(thing)
             failed |= value is False
             unknown |= value is None
-        out.append(2 if failed else 1 if unknown else 0)
+        out.append(2 if failed else 3 if service.recipient else 1 if unknown else 0)  # 3: for someone else
     return out
 
 
@@ -209,8 +209,8 @@ def main() -> None:
     baseline = [baseline_decide(services, book, all_facts[i], areas[i]) for i in range(sample)]
     baseline_time = (time.perf_counter() - started) / sample
     agree = np.array_equal(np.array(baseline, dtype=np.int8), matrix[:sample])
-    scalar = [[[0, 1, 2][["eligible", "unknown", "ineligible"].index(decide(s, all_facts[i], areas[i]).result.value)]
-               for s in services] for i in range(sample)]
+    code_of = {outcome: code for code, outcome in CODES.items()}
+    scalar = [[code_of[decide(s, all_facts[i], areas[i]).result] for s in services] for i in range(sample)]
     agree_scalar = np.array_equal(np.array(scalar, dtype=np.int8), matrix[:sample])
     batch_per_profile = (decided - made) / args.profiles
     print(f"rule-engine baseline: {baseline_time * 1e3:.2f} ms per profile (sample of {sample}); "

@@ -17,7 +17,7 @@ from ratecard.catalogue.schemas import ParsedBrochure
 from ratecard.eligibility.engine import Match, ServiceRules, decide
 from ratecard.eligibility.facts import facts_of
 from ratecard.eligibility.profile import Profile
-from ratecard.eligibility.rules import RuleKind
+from ratecard.catalogue.rules import RuleKind
 from tests.paths import OVERLAYS
 
 _WORD = re.compile(r"[a-z0-9']+")

@@ -43,6 +43,14 @@ profiles = st.builds(
     in_denial=_maybe(st.booleans()),
     consents=_maybe(st.booleans()),
     needs=_maybe(_some(p.Need)),
+    missed_appointments=_maybe(st.integers(0, 10)),
+    victims=_maybe(_some(p.Victim)),
+    recent_offences=_maybe(_some(p.Offence)),
+    repeated_offences=_maybe(_some(p.Offence)),
+    drugs_used=_maybe(_some(p.Drug)),
+    seriousness=_maybe(st.sampled_from(list(p.Seriousness))),
+    gypsy_traveller=_maybe(st.booleans()),
+    discusses_offence_in_group=_maybe(st.booleans()),
 )
 
 FIELDS = [name for name in p.Profile.model_fields if name not in ("as_of", "date_of_birth", "release_date", "oasys")]

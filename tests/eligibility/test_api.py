@@ -22,7 +22,7 @@ def test_it_decides_every_service_for_a_profile(api):
     assert len(body) > 100
     assert set(body[0]) == {"service_id", "provider", "name", "category", "result", "reasons"}
     results = [m["result"] for m in body]
-    assert results == sorted(results, key=["eligible", "unknown", "ineligible"].index)
+    assert results == sorted(results, key=["eligible", "unknown", "for_someone_else", "ineligible"].index)
     norfolk_only = [m for m in body if m["provider"] == "NSF"]
     assert all(m["result"] == "ineligible" for m in norfolk_only)
     assert all(any(r["criterion"] == "area" and r["status"] == "failed" for r in m["reasons"]) for m in norfolk_only)

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pydantic import ValidationError
 
 from ratecard.eligibility.batch import CODES, decide_many
 from ratecard.eligibility.engine import Outcome, ServiceRules, decide
 from ratecard.eligibility.facts import fact_getter, facts_of
 from ratecard.eligibility.profile import Profile
-from ratecard.eligibility.rules import FIELD_TYPES, Rule
+from ratecard.catalogue.rules import FIELD_TYPES, Rule
 from tests.eligibility.strategies import profiles
 
 
@@ -18,10 +20,10 @@ def rule(**overrides) -> Rule:
     return Rule.model_validate({**values, **overrides})
 
 
-def service_rules(*rules: Rule, areas=("Lancashire",), unencoded=()) -> ServiceRules:
+def service_rules(*rules: Rule, areas=("Lancashire",), unencoded=(), recipient=None) -> ServiceRules:
     return ServiceRules(
         service_id="t-service", provider="T", name="Service", category="Other", source_file="t.txt",
-        areas=areas, rules=list(rules), unencoded=unencoded,
+        areas=areas, rules=list(rules), unencoded=unencoded, recipient=recipient,
     )
 
 
@@ -63,11 +65,33 @@ def test_it_decides_area_by_county_and_town():
 
 
 def test_it_reports_notes_and_overrides_without_letting_notes_decide():
-    note = rule(kind="note", message="Suitability confirmed at assessment.", test={"field": "consents", "is": True})
+    note = rule(kind="note", message="Suitability confirmed at assessment.", test={"field": "consents", "is": True},
+                reason="A process step.")
     capped = rule(criterion="ogrs", message="OGRS up to 74.", test={"field": "ogrs", "max": 74}, override="Over 74 after consultation.")
     match = _decide(service_rules(note, capped), Profile(area="Lancashire", ogrs=80))
     assert match.result is Outcome.INELIGIBLE
     assert [(r.status, r.override) for r in match.reasons] == [("note", None), ("failed", "Over 74 after consultation.")]
+    assert match.reasons[0].reason == "A process step." and match.reasons[1].reason is None
+
+
+def test_it_refuses_a_note_that_does_not_say_why_it_cannot_decide():
+    for missing in ({}, {"reason": "   "}):
+        with pytest.raises(ValidationError, match="needs a reason"):
+            rule(kind="note", message="Suitability confirmed at assessment.", **missing)
+    assert rule(reason="Kept for the record.").reason == "Kept for the record."  # optional on a requirement
+
+
+@pytest.mark.parametrize(("recipient", "words"), [("partner", "partner or ex-partner"), ("family", "family")])
+def test_it_answers_services_for_someone_else_never_as_eligible(recipient, words):
+    service = service_rules(rule(), recipient=recipient)
+    match = _decide(service, Profile(sex="male", area="Lancashire"))
+    assert match.result is Outcome.FOR_SOMEONE_ELSE
+    assert (match.reasons[0].criterion, match.reasons[0].status) == ("recipient", "note")
+    assert words in match.reasons[0].message and "not for them" in match.reasons[0].message
+    # Undecided criteria do not make it the person's own; failed ones still rule it out.
+    assert _decide(service, Profile(area="Lancashire")).result is Outcome.FOR_SOMEONE_ELSE
+    assert _decide(service, Profile(sex="female", area="Lancashire")).result is Outcome.INELIGIBLE
+    assert _decide(service, Profile(sex="male", area="Norfolk")).result is Outcome.INELIGIBLE
 
 
 def test_it_counts_age_from_date_of_birth_on_the_profile_date():
@@ -112,7 +136,7 @@ SERVICES = [
     for r in RULES
     for areas in (("Lancashire",), ("Southend", "Thurrock"))
     for unencoded in ((), (99,))
-]
+] + [service_rules(r, recipient="partner") for r in RULES]
 
 
 @settings(max_examples=60, deadline=None)
@@ -128,3 +152,34 @@ def test_it_gives_the_same_answers_one_by_one_and_column_wise(people):
 @given(profiles, st.sampled_from(sorted(FIELD_TYPES) + ["oasys.11.6"]))
 def test_it_reads_each_fact_the_same_way_for_one_profile_and_for_columns(person, name):
     assert fact_getter(name)(person) == facts_of(person).get(name)
+
+
+def test_it_reads_class_a_use_from_the_drugs_used_when_the_flag_is_not_given():
+    facts = facts_of(Profile(drugs_used=["heroin"]))
+    assert facts["class_a_use"] is True and facts["drugs_used"] == (frozenset({"heroin"}), True)
+    assert facts_of(Profile(drugs_used=["cannabis", "nps"]))["class_a_use"] is False
+    assert facts_of(Profile(drugs_used=[]))["class_a_use"] is False
+    assert facts_of(Profile(class_a_use=False, drugs_used=["crack_cocaine"]))["class_a_use"] is False  # the flag wins
+    assert "class_a_use" not in facts_of(Profile())
+    missing = _decide(service_rules(rule(criterion="class a", test={"field": "class_a_use", "is": True})), Profile(area="Lancashire"))
+    assert missing.reasons[0].missing == ("class_a_use or drugs_used",)
+
+
+def test_it_validates_the_new_profile_fields():
+    for bad in ({"missed_appointments": -1}, {"victims": ["dog"]}, {"drugs_used": ["heroin", "heroin"]},
+                {"seriousness": "extreme"}, {"gypsy_traveller": "yes"}, {"recent_offences": ["violence", "violence"]}):
+        with pytest.raises(ValidationError):
+            Profile(**bad)
+    person = Profile(victims=[], seriousness="medium", discusses_offence_in_group=True, repeated_offences=["violence"])
+    facts = facts_of(person)
+    assert facts["victims"] == (frozenset(), True) and facts["seriousness"] == "medium"
+    assert facts["discusses_offence_in_group"] is True and facts["repeated_offences"] == (frozenset({"violence"}), True)
+
+
+def test_it_labels_every_new_profile_field_for_the_form():
+    new = ("missed_appointments", "victims", "recent_offences", "repeated_offences", "drugs_used", "seriousness",
+           "gypsy_traveller", "discusses_offence_in_group")
+    for name in new:
+        info = Profile.model_fields[name]
+        assert info.title and info.description, name
+        assert name in FIELD_TYPES, name

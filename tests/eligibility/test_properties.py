@@ -32,6 +32,8 @@ def test_it_never_rules_anyone_out_on_an_empty_profile():
     results = _results(Profile())
     assert len(results) > 100
     assert Outcome.INELIGIBLE not in results.values()
+    # The Partner Link Worker supports the partner: never the person's own eligible service.
+    assert results["cln-partner-link-worker"] is Outcome.FOR_SOMEONE_ELSE
 
 
 @settings(max_examples=80, deadline=None)
@@ -53,5 +55,7 @@ def test_it_gives_every_ineligible_service_a_failed_reason_and_every_unknown_a_m
             assert "failed" in statuses
         elif match.result is Outcome.UNKNOWN:
             assert all(r.missing for r in match.reasons if r.status == "unknown") and "unknown" in statuses
+        elif match.result is Outcome.FOR_SOMEONE_ELSE:
+            assert match.reasons[0].criterion == "recipient" and "failed" not in statuses
         else:
             assert statuses <= {"note"}

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from ratecard.eligibility.rules import Condition, compile_test
+from ratecard.catalogue.rules import Condition
+from ratecard.eligibility.rules import compile_test
 
 
 def _run(test: dict, facts: dict):
@@ -63,3 +64,14 @@ def test_it_rejects_malformed_tests_with_a_reason(test, message):
 
 def test_it_accepts_oasys_items_as_numbers():
     assert _run({"field": "oasys.11.6", "min": 2}, {"oasys.11.6": 2}) is True
+
+
+def test_it_reads_back_stored_notes_without_a_reason_but_refuses_them_in_an_overlay():
+    from pydantic import ValidationError
+
+    from ratecard.catalogue.rules import Rule
+
+    note = {"criterion": "prison", "message": "Ask the prison first.", "kind": "note", "test": {"field": "age", "min": 18}}
+    assert Rule.model_validate(note, context={"stored": True}).reason is None  # imported before reasons were required
+    with pytest.raises(ValidationError, match="needs a reason"):
+        Rule.model_validate(note)

@@ -34,8 +34,8 @@ EXTRA_CRITERION_LINES = {
     "community-payback": {132},
     # "delivered in the community ... can start pre-release during the final 12 weeks in custody"
     "womens-service": {433},
-    # "the women will be matched with a mentor"
-    "womens-community-support-mentoring": {496},
+    # "WOMEN'S COMMUNITY SUPPORT (MENTORING)" (the heading names who it is for)
+    "womens-community-support-mentoring": {492},
     # "delivered in the community ... can start pre-release during the final 12 weeks in custody"
     "family-and-parenting": {533},
     # "where the perpetrator is receiving support to address their behaviour"
@@ -84,8 +84,8 @@ def test_it_encodes_the_expected_rules_per_service():
         "non-resettlement-prisons-through-the-gate-service": (1, 3),
         "community-payback": (1, 1),
         "thinking-skills-programme": (4, 5),
-        "building-better-relationships": (3, 4),
-        "resolve": (3, 4),
+        "building-better-relationships": (4, 4),
+        "resolve": (4, 4),
         "drink-impaired-drivers": (2, 3),
         "community-integration-initial-assessment-and-planning": (0, 0),
         "accommodation": (2, 2),
@@ -104,10 +104,10 @@ def test_it_encodes_the_expected_rules_per_service():
         "values-attitudes-and-behaviour-hate-crime": (0, 1),
         "stress-resilience": (0, 0),
         "victim-awareness-think-victim": (0, 0),
-        "attendance-centre": (2, 3),
-        "restorative-justice": (0, 1),
+        "attendance-centre": (3, 3),
+        "restorative-justice": (1, 1),
         "community-support-mentoring": (0, 0),
-        "partner-link-worker": (0, 1),
+        "partner-link-worker": (1, 2),
         "paired-mentoring": (1, 1),
     }
 
@@ -150,7 +150,7 @@ WOMAN = dict(sex="female", area="Preston", setting="community")
 
 @pytest.mark.parametrize("key", WOMEN_ONLY)
 def test_it_offers_the_womens_services_to_women_alone(key):
-    # Lines 429, 469 and 496.
+    # Lines 429, 469 and 492.
     assert check(key, **WOMAN).result == "eligible"
     man = check(key, **{**WOMAN, "sex": "male"})
     assert man.result == "ineligible"
@@ -172,7 +172,7 @@ def test_it_rules_women_out_of_the_programmes_for_men(key):
                                            drug_dependent=False, alcohol_dependent=False, audit=4)),
         ("drink-impaired-drivers", dict(age=40, index_offences=["drink_driving"])),
         ("rights-and-responsibilities-hate-crime", dict(age=30, index_offences=["hate_crime"], previous_offences=[])),
-        ("attendance-centre", dict(age=20, index_offences=["acquisitive"], previous_offences=[])),
+        ("attendance-centre", dict(age=20, index_offences=["acquisitive"], previous_offences=[], seriousness="low")),
         ("paired-mentoring", dict(index_offences=["sexual"])),
     ],
 )
@@ -241,13 +241,17 @@ def test_it_needs_medium_or_high_risk_for_bbr():
 def test_it_takes_earlier_domestic_abuse_for_bbr_when_the_index_offence_is_not():
     # Line 174: a non-domestic index offence is fine with earlier domestic abuse offending.
     key = "building-better-relationships"
-    earlier = check(key, **{**BBR, "index_offences": ["violence"], "previous_offences": ["intimate_partner_violence"]})
-    assert earlier.result == "eligible"
-    assert notes(earlier) == {"recent or repeated abuse"}  # the two-year / pattern test is read, not decided
-    none = check(key, **{**BBR, "index_offences": ["violence"], "previous_offences": ["acquisitive"]})
+    earlier = {**BBR, "index_offences": ["violence"], "previous_offences": ["intimate_partner_violence"]}
+    # ... so long as it is a pattern or within the past two years.
+    assert check(key, **earlier, recent_offences=["intimate_partner_violence"]).result == "eligible"
+    assert check(key, **earlier, repeated_offences=["intimate_partner_violence"]).result == "eligible"
+    old = check(key, **earlier, recent_offences=["violence"], repeated_offences=[])
+    assert failed(old) == {"recent or repeated abuse"}
+    assert unknown(check(key, **earlier)) == {"recent or repeated abuse"}
+    none = check(key, **{**BBR, "index_offences": ["violence"], "previous_offences": ["acquisitive"]}, recent_offences=[])
     assert failed(none) == {"domestic abuse offending"}
     # Previous offences not recorded: they may still show domestic abuse.
-    partial = check(key, **{**BBR, "index_offences": ["violence"]})
+    partial = check(key, **{**BBR, "index_offences": ["violence"]}, repeated_offences=["intimate_partner_violence"])
     assert partial.result == "unknown"
     assert unknown(partial) == {"domestic abuse offending"}
 
@@ -261,11 +265,13 @@ def test_it_needs_medium_or_high_risk_and_violence_for_resolve():
     assert check(key, **RESOLVE).result == "eligible"
     assert check(key, **{**RESOLVE, "ogrs": 50}).result == "eligible"
     assert failed(check(key, **{**RESOLVE, "ogrs": 49})) == {"reoffending"}
-    earlier = check(key, **{**RESOLVE, "index_offences": ["acquisitive"], "previous_offences": ["violence"]})
-    assert earlier.result == "eligible"
-    assert "recent violence" in notes(earlier)
-    none = check(key, **{**RESOLVE, "index_offences": ["acquisitive"], "previous_offences": ["drugs"]})
-    assert failed(none) == {"violent offence"}
+    earlier = {**RESOLVE, "index_offences": ["acquisitive"], "previous_offences": ["violence"]}
+    # An earlier violent offence counts only within the past two years.
+    assert check(key, **earlier, recent_offences=["violence"]).result == "eligible"
+    assert failed(check(key, **earlier, recent_offences=["acquisitive"])) == {"recent violence"}
+    assert unknown(check(key, **earlier)) == {"recent violence"}
+    none = check(key, **{**RESOLVE, "index_offences": ["acquisitive"], "previous_offences": ["drugs"]}, recent_offences=[])
+    assert failed(none) == {"violent offence", "recent violence"}
 
 
 DID = dict(area="Blackpool", age=35, index_offences=["drink_driving"])
@@ -444,7 +450,7 @@ def test_it_offers_values_attitudes_and_behaviour_without_a_hate_crime_convictio
     assert check(key, **HATE).result == "eligible"
 
 
-AC = dict(age=20, index_offences=["acquisitive"], previous_offences=["drugs"], area="Preston")
+AC = dict(age=20, index_offences=["acquisitive"], previous_offences=["drugs"], area="Preston", seriousness="low")
 
 
 @pytest.mark.parametrize(("age", "result"), [(17, "ineligible"), (18, "eligible"), (24, "eligible"), (25, "ineligible")])
@@ -466,11 +472,23 @@ def test_it_keeps_sex_offenders_off_the_attendance_centre():
     # Line 780: "not suitable for sex offenders" - earlier convictions count too.
     key = "attendance-centre"
     assert check(key, **AC).result == "eligible"
-    assert notes(check(key, **AC)) == {"seriousness"}
+    assert notes(check(key, **AC)) == set()
     assert failed(check(key, **{**AC, "index_offences": ["sexual"]})) == {"sexual offending"}
     assert failed(check(key, **{**AC, "previous_offences": ["sexual"]})) == {"sexual offending"}
-    partial = check(key, age=20, index_offences=["acquisitive"], area="Preston")
+    partial = check(key, age=20, index_offences=["acquisitive"], area="Preston", seriousness="medium")
     assert unknown(partial) == {"sexual offending"}
+
+
+def test_it_needs_the_low_to_medium_seriousness_band_for_a_standalone_attendance_centre():
+    # Line 780: low to medium seriousness on its own; also usable as RAR or licence activity.
+    key = "attendance-centre"
+    assert check(key, **{**AC, "seriousness": "medium"}).result == "eligible"
+    high = {**AC, "seriousness": "high"}
+    assert failed(check(key, **high, requirements=[], setting="community")) == {"seriousness"}
+    assert check(key, **high, requirements=["rar"], setting="community").result == "eligible"
+    assert check(key, **high, setting="licence").result == "eligible"
+    untold = check(key, **{**AC, "seriousness": None})
+    assert unknown(untold) == {"seriousness"}
 
 
 # --- other services ----------------------------------------------------------------------------
@@ -486,10 +504,26 @@ def test_it_needs_a_sexual_offence_for_paired_mentoring():
     assert reason.override and "at risk" in reason.override
 
 
-@pytest.mark.parametrize(
-    ("key", "line"), [("restorative-justice", 808), ("partner-link-worker", 875)]
-)
-def test_it_reads_the_open_services_conditions_as_notes(key, line):
-    match = check(key, index_offences=["drugs"], previous_offences=[], area="Kendal")
-    assert match.result == "eligible"
-    assert [(r.status, r.source.line) for r in match.reasons] == [("note", line)]
+def test_it_needs_an_identifiable_victim_for_restorative_justice():
+    # Line 808: restorative work needs a person harmed who can be identified ("primarily": an override).
+    key = "restorative-justice"
+    for victims in (["stranger"], ["worker", "child"]):
+        match = check(key, victims=victims, area="Kendal")
+        assert match.result == "eligible" and match.reasons == []
+    nobody = check(key, victims=[], area="Kendal")
+    assert failed(nobody) == {"identifiable victim"} and nobody.reasons[0].override
+    assert unknown(check(key, area="Kendal")) == {"identifiable victim"}
+
+
+def test_it_offers_the_partner_link_worker_for_the_partner_never_as_eligible_for_the_person():
+    # Line 875: the support is for the partners, ex-partners and children of someone in treatment.
+    key = "partner-link-worker"
+    abuser = check(key, index_offences=["intimate_partner_violence"], previous_offences=[], area="Kendal")
+    assert abuser.result == "for_someone_else"
+    assert abuser.reasons[0].criterion == "recipient" and "partner" in abuser.reasons[0].message
+    # Still for someone else while the person's own record is not known in full.
+    assert check(key, area="Kendal").result == "for_someone_else"
+    # No partner abuse in the person's case: nothing for the partner link worker to support.
+    unrelated = check(key, index_offences=["drugs"], previous_offences=[], needs=[], area="Kendal")
+    assert unrelated.result == "ineligible" and failed(unrelated) == {"perpetrator in treatment"}
+    assert check(key, index_offences=["intimate_partner_violence"], area="Manchester").result == "ineligible"

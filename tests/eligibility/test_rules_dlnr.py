@@ -11,7 +11,7 @@ import datetime as dt
 import pytest
 
 from ratecard.eligibility.engine import Match, Reason
-from ratecard.eligibility.rules import RuleKind
+from ratecard.catalogue.rules import RuleKind
 from tests.eligibility.rules_support import (
     copied_runs,
     decide_for,
@@ -76,7 +76,7 @@ COVAID = dict(
 RESOLVE = dict(sex="male", index_offences=["violence"], ogrs=60, rosh="medium", ovp=40, **CLEAR, **ORDER)
 BBR = dict(
     sex="male", index_offences=["intimate_partner_violence"], sara="medium", consents=True, in_denial=False,
-    **CLEAR, **ORDER,
+    victims=["female_partner"], discusses_offence_in_group=True, **CLEAR, **ORDER,
 )
 
 
@@ -110,10 +110,10 @@ def test_it_encodes_the_expected_rules_per_service():
         "thinking-skills-programme": (8, 10),
         "control-of-violence-for-angry-impulsive-drinkers": (10, 11),
         "resolve": (9, 10),
-        "building-better-relationships": (9, 11),
+        "building-better-relationships": (10, 11),
         "rehabilitation-activity-requirement": (0, 7),
         "foundations-of-rehabilitation": (3, 6),
-        "substance-misuse-brief-intervention": (6, 7),
+        "substance-misuse-brief-intervention": (7, 7),
         "anger-management": (4, 7),
         "womens-services": (2, 18),
         "education-training-and-employment": (1, 1),
@@ -122,9 +122,9 @@ def test_it_encodes_the_expected_rules_per_service():
         "pathway-to-independence": (2, 4),
         "getting-a-home-keeping-a-home-including-tenancy-sustainment": (1, 5),
         "housing-and-welfare-support": (1, 1),
-        "female-focus-on-violence": (1, 3),
-        "prohibited-activity": (0, 1),
-        "exclusion": (0, 0),
+        "female-focus-on-violence": (2, 3),
+        "prohibited-activity": (1, 2),
+        "exclusion": (1, 1),
         "curfew": (0, 2),
         "residence": (0, 1),
         "mental-health-treatment": (2, 6),
@@ -143,8 +143,9 @@ def test_it_keeps_the_court_requirements_limits_as_notes():
         ("unpaid-work", 322), ("curfew", 1035), ("senior-attendance-centre", 1222),
         ("foreign-travel-prohibition", 1281),
     } <= notes
+    requirements = ["unpaid_work", "prohibited_activity", "exclusion"]
     for key in ("unpaid-work", "curfew", "residence", "prohibited-activity", "exclusion", "foreign-travel-prohibition"):
-        match = check(key, area="Nottingham", age=40, requirements=["unpaid_work"])
+        match = check(key, area="Nottingham", age=40, requirements=requirements)
         assert match.result == "eligible", key
         assert {r.status for r in match.reasons} <= {"note"}
 
@@ -305,13 +306,28 @@ def test_it_needs_a_man_with_sara_medium_or_above_for_bbr():
 def test_it_takes_a_disclosure_of_partner_abuse_instead_of_a_conviction_for_bbr():
     key = "building-better-relationships"
     assert check(key, **{**BBR, "index_offences": ["violence"], "needs": ["domestic_abuse"]}).result == "eligible"
-    assert failed(check(key, **{**BBR, "index_offences": ["violence"], "needs": ["ete"]})) == {"offence"}
+    assert failed(check(key, **{**BBR, "index_offences": ["violence"], "needs": ["ete"], "recent_offences": []})) == {"offence"}
+    # Line 505: abuse of a partner in the last two years counts as well as the index offence.
+    recent = {**BBR, "index_offences": ["violence"], "needs": ["ete"], "recent_offences": ["intimate_partner_violence"]}
+    assert check(key, **recent).result == "eligible"
+
+
+def test_it_covers_only_abuse_of_a_female_partner_on_bbr():
+    # Line 511: other kinds of domestic violence than a man against a female partner are not covered.
+    key = "building-better-relationships"
+    assert check(key, **{**BBR, "victims": ["female_partner", "child"]}).result == "eligible"
+    for victims in (["male_partner"], ["family_member"], []):
+        assert failed(check(key, **{**BBR, "victims": victims})) == {"type of abuse"}
+    untold = check(key, **{**BBR, "victims": None})
+    assert untold.result == "unknown" and [r.missing for r in untold.reasons if r.status == "unknown"] == [("victims",)]
 
 
 def test_it_keeps_denial_unwillingness_and_short_orders_off_bbr():
     key = "building-better-relationships"
     assert failed(check(key, **{**BBR, "in_denial": True})) == {"denial"}
-    assert failed(check(key, **{**BBR, "consents": False})) == {"willingness"}
+    # Line 505: "willing to discuss in a group".
+    assert failed(check(key, **{**BBR, "discusses_offence_in_group": False})) == {"willingness"}
+    assert unknown(check(key, **{**BBR, "discusses_offence_in_group": None})) == {"willingness"}
     assert check(key, **{**BBR, "sentence_months": 12}).result == "eligible"
     assert failed(check(key, **{**BBR, "sentence_months": 11})) == {"order length"}
     addict = check(key, **{**BBR, "alcohol_dependent": True})
@@ -396,8 +412,20 @@ def test_it_needs_the_practitioners_flag_or_an_audit_score_for_the_atr():
     assert failed(check("alcohol-treatment", area="Leicester", audit=30, consents=False)) == {"consent"}
 
 
-def test_it_offers_the_brief_intervention_to_non_dependent_drug_users():
+def test_it_limits_the_brief_intervention_to_nps_cocaine_and_cannabis_users():
+    # Line 629: drug users must use NPS, cocaine or cannabis; heroin and other drugs are out of scope.
+    key = "substance-misuse-brief-intervention"
     drugs = {**SMBI, "needs": ["drugs"], "audit": 3}
+    assert check(key, **drugs, drugs_used=["cocaine"]).result == "eligible"
+    for other in ("heroin", "amphetamine", "other_class_a"):
+        assert failed(check(key, **drugs, drugs_used=["cannabis", other])) == {"drugs covered"}
+    assert unknown(check(key, **drugs)) == {"drugs covered"}
+    # A drinker with no drug need is not asked which drugs they use.
+    assert check(key, **{**SMBI, "audit": 10, "needs": ["alcohol"]}).result == "eligible"
+
+
+def test_it_offers_the_brief_intervention_to_non_dependent_drug_users():
+    drugs = {**SMBI, "needs": ["drugs"], "audit": 3, "drugs_used": ["cannabis", "nps"]}
     assert check("substance-misuse-brief-intervention", **drugs).result == "eligible"
     assert failed(check("substance-misuse-brief-intervention", **{**drugs, "drug_dependent": True})) == {
         "treatment requirement", "dependency",
@@ -469,9 +497,19 @@ def test_it_needs_a_rar_or_a_licence_for_pathway_to_independence():
 
 def test_it_offers_female_focus_on_violence_to_women_in_derbyshire_only():
     key = "female-focus-on-violence"
-    assert check(key, sex="female", area="Derby").result == "eligible"
-    assert failed(check(key, sex="female", area="Nottingham")) == {"area"}
-    assert failed(check(key, sex="male", area="Derbyshire")) == {"sex"}
+    pattern = dict(repeated_offences=["violence"])
+    assert check(key, sex="female", area="Derby", **pattern).result == "eligible"
+    assert failed(check(key, sex="female", area="Nottingham", **pattern)) == {"area"}
+    assert failed(check(key, sex="male", area="Derbyshire", **pattern)) == {"sex"}
+
+
+def test_it_needs_a_pattern_of_violence_for_female_focus_on_violence_with_a_way_round():
+    # Line 966: an emerging pattern of violent behaviour; harm to her way of life is the override.
+    key = "female-focus-on-violence"
+    assert check(key, sex="female", area="Derby", repeated_offences=["intimate_partner_violence"]).result == "eligible"
+    none = check(key, sex="female", area="Derby", repeated_offences=["acquisitive"])
+    assert failed(none) == {"violent behaviour"} and failing(none, "violent behaviour").override
+    assert unknown(check(key, sex="female", area="Derby")) == {"violent behaviour"}
 
 
 # --- court requirements ---------------------------------------------------------------------------

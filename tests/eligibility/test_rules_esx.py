@@ -72,7 +72,7 @@ def test_it_writes_messages_in_its_own_words():
 def test_it_encodes_the_expected_rules_per_service():
     counts = rule_counts(ESSEX)
     assert counts == {
-        "rehabilitation-activity-requirement-rar": (0, 0),  # its introduction prints no criteria
+        "rehabilitation-activity-requirement-rar": (1, 1),  # its introduction prints no criteria
         "step-up-to-good-tenancy-course": (0, 0),
         "accommodation-one-to-one-provision": (2, 2),
         "step-up-to-work-course": (0, 0),
@@ -94,7 +94,7 @@ def test_it_encodes_the_expected_rules_per_service():
         "building-better-relationships": (7, 7),
         "thinking-skills-programme": (3, 3),
         "resolve": (4, 4),
-        "community-payback-unpaid-work": (2, 3),
+        "community-payback-unpaid-work": (3, 4),
         "alcohol-treatment-requirement-atr": (3, 4),
         "drug-rehabilitation-requirement-drr": (2, 4),
         "mental-health-treatment-requirement": (1, 2),
@@ -284,7 +284,7 @@ def test_it_needs_a_violent_offence_for_resolve():
 
 def test_it_warns_off_community_payback_for_high_risk_and_sexual_convictions():
     key = "community-payback-unpaid-work"
-    base = dict(area="Harlow", index_offences=["acquisitive"], previous_offences=["violence"])
+    base = dict(area="Harlow", index_offences=["acquisitive"], previous_offences=["violence"], requirements=["unpaid_work"])
     ok = check(key, rosh="medium", **base)
     assert ok.result == "eligible"
     assert [r.criterion for r in ok.reasons] == ["benefits"]  # the ESA note, which never decides
@@ -293,10 +293,11 @@ def test_it_warns_off_community_payback_for_high_risk_and_sexual_convictions():
         assert failed(risky) == {"rosh"}
         assert all(r.override for r in risky.reasons if r.status == "failed")
     # "convictions for sexual offences": previous ones count too.
-    past = check(key, rosh="low", index_offences=["acquisitive"], previous_offences=["sexual"], area="Harlow")
+    past = check(key, rosh="low", index_offences=["acquisitive"], previous_offences=["sexual"], area="Harlow",
+                 requirements=["unpaid_work"])
     assert failed(past) == {"sexual convictions"}
     # Only the index offences known: a sexual conviction may still be on record.
-    partial = check(key, rosh="low", index_offences=["acquisitive"], area="Harlow")
+    partial = check(key, rosh="low", index_offences=["acquisitive"], area="Harlow", requirements=["unpaid_work"])
     assert partial.result == "unknown"
     assert unknown(partial) == {"sexual convictions"}
 

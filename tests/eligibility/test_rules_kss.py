@@ -47,8 +47,8 @@ EXTRA_CRITERION_LINES = {
     "changing-drugs-and-alcohol-use": {478},
     # "As determined by the courts up to 36 hours": a court-ordered attendance centre requirement
     "senior-attendance-centre": {743},
-    # "Specialist group work intervention approved by the Friends and Family of Travellers"
-    "gypsy-traveller-domestic-abuse-programme": {887},
+    # "Gypsy / Traveller Domestic Abuse Programme" (the heading names who it is for)
+    "gypsy-traveller-domestic-abuse-programme": {879},
     # "Women's Resettlement Programme at East Sutton Park Prison" (the heading)
     "womens-resettlement-programme-at-east-sutton-park-prison": {1096},
     # "NSI Sub Category: Supporting Alcohol Treatment Requirement" / "... Drug Rehabilitation ...":
@@ -136,28 +136,28 @@ def test_it_encodes_the_expected_rules_per_service():
         "finance-benefit-and-debt": (0, 1),
         "specialist-services-for-those-that-have-previously-been-sex-workers": (0, 2),
         "specialist-services-for-those-that-have-previously-been-victims-of-domestic-violence": (0, 2),
-        "delivery-of-home-modules-from-msrp": (0, 0),
-        "delivery-of-future-modules-from-msrp": (0, 0),
+        "delivery-of-home-modules-from-msrp": (0, 1),
+        "delivery-of-future-modules-from-msrp": (0, 1),
         "preparation-for-work": (0, 0),
         "cscs-card-training": (0, 0),
         "job-club": (0, 0),
-        "delivery-of-money-modules-from-msrp": (0, 0),
+        "delivery-of-money-modules-from-msrp": (0, 1),
         "changing-drugs-and-alcohol-use": (0, 1),
         "delivery-of-habit-modules-from-msrp": (0, 1),
         "brief-extended-alcohol-intervention": (1, 2),
-        "delivery-of-health-modules-from-msrp": (0, 0),
+        "delivery-of-health-modules-from-msrp": (0, 1),
         "womens-group": (2, 3),
         "womens-wrap-around-support": (1, 2),
         "restorative-justice-conferencing": (0, 0),
         "individual-tailored-restorative-justice-in-the-community": (0, 0),
         "restorative-justice-individual-tailored-service-in-custody": (0, 0),
-        "senior-attendance-centre": (2, 3),
+        "senior-attendance-centre": (3, 3),
         "delivery-of-support-modules-from-msrp": (0, 1),
         "delivery-of-outlook-modules-from-msrp": (0, 1),
         "positive-futures": (0, 0),
         "anger-management": (0, 0),
         "domestic-abuse-programme": (1, 2),
-        "gypsy-traveller-domestic-abuse-programme": (0, 1),
+        "gypsy-traveller-domestic-abuse-programme": (1, 1),
         "domestic-abuse-one-to-one-programme": (3, 4),
         "victim-awareness": (0, 0),
         "compulsive-and-obsessive-behaviour-programme": (0, 1),
@@ -270,9 +270,11 @@ def test_it_needs_ovp_27_for_resolve_with_a_clinical_override():
 
 def test_it_needs_violence_in_the_record_for_resolve():
     assert check("resolve", **{**RESOLVE, "index_offences": ["acquisitive"], "previous_offences": ["violence"]}).result == "eligible"
-    never = check("resolve", **{**RESOLVE, "index_offences": ["acquisitive"], "previous_offences": ["drugs"]})
+    never = check("resolve", **{**RESOLVE, "index_offences": ["acquisitive"], "previous_offences": ["drugs"]}, recent_offences=[])
     assert failed(never) == {"violent offence"}
-    assert "conviction" in reason(never, "violent offence").override
+    # Line 1245: violence in the previous two years counts, convicted or not.
+    recent = {**RESOLVE, "index_offences": ["acquisitive"], "previous_offences": ["drugs"], "recent_offences": ["violence"]}
+    assert check("resolve", **recent).result == "eligible"
     # With only the index offence known, an earlier violent offence may still be on record.
     partial = check("resolve", **{**RESOLVE, "index_offences": ["acquisitive"]})
     assert partial.result == "unknown"
@@ -496,16 +498,33 @@ def test_it_needs_custody_for_east_sutton_park_and_the_resettlement_services():
 
 @pytest.mark.parametrize(("age", "result"), [(17, "ineligible"), (18, "eligible"), (24, "eligible"), (25, "ineligible")])
 def test_it_offers_the_senior_attendance_centre_to_18_to_24_year_olds(age, result):
-    match = check("senior-attendance-centre", age=age, requirements=["attendance_centre"])
+    match = check("senior-attendance-centre", age=age, requirements=["attendance_centre"], seriousness="low")
     assert match.result == result
     if result == "ineligible":
         assert failed(match) == {"age"}
 
 
 def test_it_needs_an_attendance_centre_requirement_for_the_senior_attendance_centre():
-    match = check("senior-attendance-centre", date_of_birth=dt.date(2000, 1, 1), requirements=["rar"])
+    match = check("senior-attendance-centre", date_of_birth=dt.date(2000, 1, 1), requirements=["rar"], seriousness="low")
     assert failed(match) == {"attendance centre requirement"}
-    assert reason(match, "seriousness").status == "note"
+
+
+def test_it_needs_an_offence_of_low_seriousness_for_the_senior_attendance_centre():
+    # Line 739: "an offence of low seriousness".
+    base = dict(age=20, requirements=["attendance_centre"])
+    assert check("senior-attendance-centre", **base, seriousness="low").result == "eligible"
+    for band in ("medium", "high"):
+        assert failed(check("senior-attendance-centre", **base, seriousness=band)) == {"seriousness"}
+    untold = check("senior-attendance-centre", **base)
+    assert unknown(untold) == {"seriousness"} and reason(untold, "seriousness").missing == ("seriousness",)
+
+
+def test_it_keeps_the_gypsy_traveller_domestic_abuse_programme_to_gypsies_and_travellers():
+    # Line 879: a group for Gypsies and Travellers.
+    key = "gypsy-traveller-domestic-abuse-programme"
+    assert check(key, gypsy_traveller=True).result == "eligible"
+    assert failed(check(key, gypsy_traveller=False)) == {"gypsy or traveller"}
+    assert reason(check(key), "gypsy or traveller").missing == ("gypsy_traveller",)
 
 
 # --- services with no printed criteria ------------------------------------------------------------

@@ -97,7 +97,7 @@ def test_it_encodes_the_expected_rules_per_service():
         "non-resettlement-prisons-through-the-gate-service": (1, 3),
         "community-payback": (1, 1),
         "thinking-skills-programme": (4, 5),
-        "building-better-relationships": (3, 4),
+        "building-better-relationships": (4, 4),
         "accommodation-support": (2, 2),
         "employment-training-and-education-support": (2, 2),
         "finance-benefit-and-debt-support": (1, 2),
@@ -107,17 +107,17 @@ def test_it_encodes_the_expected_rules_per_service():
         "who-am-i-children-and-families-programme": (2, 2),
         "alcohol-management-programme": (3, 3),
         "drink-drive-programme": (2, 2),
-        "drug-education-programme": (1, 3),
+        "drug-education-programme": (2, 4),
         "anger-management-programme": (2, 2),
         "better-me-better-us-domestic-abuse-group-programme": (3, 3),
         "choices": (0, 1),
         "fearless-futures-young-persons-rar": (1, 1),
         "mens-rehabilitation-activity-requirement": (1, 2),
-        "motivation-and-compliance-programme": (0, 1),
+        "motivation-and-compliance-programme": (1, 1),
         "positive-pathways-plus-121": (3, 3),
         "social-skills-group-programme": (3, 3),
         "victim-awareness-group": (2, 2),
-        "restorative-justice": (1, 2),
+        "restorative-justice": (2, 2),
         "community-support-mentoring": (1, 2),
         "senior-attendance-centre": (3, 4),
     }
@@ -241,15 +241,22 @@ def test_it_needs_a_man_at_medium_or_high_sara_for_bbr():
 def test_it_takes_bbr_referrals_whose_domestic_abuse_is_in_the_past_record():
     key = "building-better-relationships"
     past = {**BBR_MAN, "index_offences": ["acquisitive"], "previous_offences": ["intimate_partner_violence"]}
-    assert check(key, **past).result == "eligible"
+    # Line 177: past abuse counts when it is recent (two years) or repeated.
+    assert check(key, **past, recent_offences=["intimate_partner_violence"], repeated_offences=[]).result == "eligible"
+    assert check(key, **past, recent_offences=[], repeated_offences=["intimate_partner_violence"]).result == "eligible"
+    old = check(key, **past, recent_offences=["acquisitive"], repeated_offences=[])
+    assert failed(old) == {"recent or repeated abuse"}
+    assert unknown(check(key, **past)) == {"recent or repeated abuse"}
     never = {**BBR_MAN, "index_offences": ["acquisitive"], "previous_offences": ["violence"]}
-    assert failed(check(key, **never)) == {"domestic abuse offending"}
+    assert failed(check(key, **never, recent_offences=[], repeated_offences=[])) == {
+        "domestic abuse offending", "recent or repeated abuse",
+    }
     # Only the index offence known: earlier domestic abuse convictions could still qualify him.
     partial = check(key, sex="male", sara="medium", index_offences=["acquisitive"], area="Norwich")
     assert partial.result == "unknown"
-    (reason,) = [r for r in partial.reasons if r.status == "unknown"]
-    assert reason.missing == ("index_offences and previous_offences",)
-    assert ("recent or repeated abuse", 177) in notes(partial)
+    assert unknown(partial) == {"domestic abuse offending", "recent or repeated abuse"}
+    offences = next(r for r in partial.reasons if r.criterion == "domestic abuse offending")
+    assert offences.missing == ("index_offences and previous_offences",)
 
 
 # --- needs and setting: accommodation, ETE, FBD ------------------------------------------------
@@ -358,13 +365,17 @@ def test_it_takes_drink_drivers_and_alcohol_linked_offending_on_the_drink_drive_
 
 def test_it_keeps_heroin_and_crack_users_off_drug_education():
     key = "drug-education-programme"
-    recreational = check(key, drug_dependent=False, class_a_use=True, needs=["drugs"], area="Norwich")
+    recreational = check(key, drug_dependent=False, drugs_used=["cocaine", "cannabis"], needs=["drugs"], area="Norwich")
     assert recreational.result == "eligible"  # occasional cocaine use is what it is for
     assert notes(recreational) == [("drug education need", 470), ("occasional use", 470)]
     dependent = check(key, drug_dependent=True, area="Norwich")
     assert dependent.result == "ineligible"
     assert failed(dependent) == {"drug dependency"}
     assert "heroin" in next(r.message for r in dependent.reasons if r.status == "failed")
+    # Line 470 names heroin and crack: using them rules a person out even when not recorded as dependent.
+    for drug in ("heroin", "crack_cocaine"):
+        assert failed(check(key, drug_dependent=False, drugs_used=[drug, "cannabis"], area="Norwich")) == {"heroin or crack"}
+    assert unknown(check(key, drug_dependent=False, area="Norwich")) == {"heroin or crack"}
 
 
 # --- violence and domestic abuse (lines 499, 522, 706) ------------------------------------------
@@ -464,14 +475,17 @@ def test_it_needs_an_attendance_centre_requirement_on_a_community_or_suspended_o
 # --- other RAR modules (lines 571, 657, 685, 758, 786) -----------------------------------------
 
 
-def test_it_only_notes_missed_appointments_for_the_motivation_and_compliance_programme():
-    # Line 685 asks for three missed appointments; no profile field records them.
+def test_it_needs_three_missed_appointments_for_the_motivation_and_compliance_programme():
+    # Line 685: at least three missed appointments, for men and women alike.
     key = "motivation-and-compliance-programme"
     for sex in ("male", "female"):
-        match = check(key, sex=sex, needs=["ete"], area="Norfolk")
-        assert match.result == "eligible"
-        assert notes(match) == [("missed appointments", 685)]
-        assert "three" in match.reasons[0].message
+        assert check(key, sex=sex, missed_appointments=3, area="Norfolk").result == "eligible"
+        assert check(key, sex=sex, missed_appointments=7, area="Norfolk").result == "eligible"
+        two = check(key, sex=sex, missed_appointments=2, area="Norfolk")
+        assert failed(two) == {"missed appointments"}
+        assert "three" in two.reasons[0].message
+        untold = check(key, sex=sex, area="Norfolk")
+        assert untold.result == "unknown" and untold.reasons[0].missing == ("missed_appointments",)
 
 
 def test_it_leaves_choices_open_to_everyone_in_the_area():
@@ -512,10 +526,19 @@ def test_it_keeps_hate_crime_domestic_abuse_and_sexual_offences_off_the_victim_a
 
 def test_it_needs_the_persons_wish_to_take_part_in_restorative_justice():
     key = "restorative-justice"
-    match = check(key, consents=True, index_offences=["drugs"], area="Norfolk")
+    match = check(key, consents=True, victims=["stranger"], area="Norfolk")
     assert match.result == "eligible"
-    assert notes(match) == [("identifiable victim", 808)]
-    assert failed(check(key, consents=False, area="Norfolk")) == {"consent"}
+    assert notes(match) == []
+    assert failed(check(key, consents=False, victims=["family_member"], area="Norfolk")) == {"consent"}
+
+
+def test_it_needs_an_identifiable_victim_for_restorative_justice_with_a_way_round():
+    # Line 808: restorative work "primarily" needs an identifiable person harmed.
+    key = "restorative-justice"
+    nobody = check(key, consents=True, victims=[], area="Norfolk")
+    assert failed(nobody) == {"identifiable victim"}
+    assert nobody.reasons[0].override
+    assert unknown(check(key, consents=True, area="Norfolk")) == {"identifiable victim"}
 
 
 def test_it_starts_mentoring_in_the_community_or_in_the_last_12_weeks_in_custody():

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from ratecard.eligibility.engine import Outcome
-from ratecard.eligibility.rules import Condition, RuleKind
+from ratecard.catalogue.rules import Condition, RuleKind
 from tests.eligibility.rules_support import brochure_lines, decide_for, parsed
 from tests.paths import ALL_BROCHURES, CLN, DLNR, ESSEX, KSS, NSF
 
@@ -23,7 +23,7 @@ ONE_SEX = [
     (CLN, "resolve", "male", 196),
     (CLN, "womens-service", "female", 429),
     (CLN, "womens-service-vision-project", "female", 469),
-    (CLN, "womens-community-support-mentoring", "female", 496),
+    (CLN, "womens-community-support-mentoring", "female", 492),
     (CLN, "domestic-abuse-safer-relationships", "male", 596),
     (ESSEX, "women-only-mentoring", "female", 205),
     (ESSEX, "womens-programme", "female", 219),

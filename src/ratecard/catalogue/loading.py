@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session, sessionmaker
 
 from ratecard.catalogue.coverage import not_encoded
-from ratecard.catalogue.importer import brochure_from_text
+from ratecard.catalogue.importer import OverlayChecks, checked_brochure
 from ratecard.catalogue.parsers import read_text
 from ratecard.catalogue.parsers.base import BrochureError
 from ratecard.catalogue.schemas import ImportReport, NotEncoded, ParsedBrochure
@@ -45,7 +45,7 @@ def import_files(
 def _import_one(path: Path, *, sessions: sessionmaker[Session], overlay_dir: Path, dry_run: bool) -> ImportReport:
     try:
         text = read_text(path)
-        parsed = brochure_from_text(text, file=path.name, overlay_dir=overlay_dir)
+        parsed, checks = checked_brochure(text, file=path.name, overlay_dir=overlay_dir)
     except BrochureError as exc:
         return ImportReport(file=path.name, error=str(exc), dry_run=dry_run)
     # The bytes that were parsed (a strict UTF-8 decode gives them back exactly), not a second read.
@@ -62,7 +62,21 @@ def _import_one(path: Path, *, sessions: sessionmaker[Session], overlay_dir: Pat
         raise
     finally:
         session.close()
-    return _with_not_encoded(report, parsed).model_copy(update={"dry_run": dry_run})
+    return _with_checks(_with_not_encoded(report, parsed), checks).model_copy(update={"dry_run": dry_run})
+
+
+def _with_checks(report: ImportReport, checks: OverlayChecks) -> ImportReport:
+    # Lost anchors are already in needs_review (as their services' review notes); moves and numbers are not.
+    anchoring = checks.anchoring
+    return report.model_copy(
+        update={
+            "rules_anchored": anchoring.anchored,
+            "rules_without_anchor": anchoring.without_anchor,
+            "anchors_moved": list(anchoring.moved),
+            "anchors_lost": list(anchoring.lost),
+            "summary_mismatches": list(checks.summaries),
+        }
+    )
 
 
 def _with_not_encoded(report: ImportReport, parsed: ParsedBrochure) -> ImportReport:

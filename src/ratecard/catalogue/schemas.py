@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from ratecard.eligibility.rules import Rule
+from ratecard.catalogue.rules import Rule
 
 
 class Kind(StrEnum):
@@ -78,6 +79,10 @@ CATEGORIES = (
     "Other",
 )
 """The category vocabulary the catalogue is filtered by; each service has exactly one."""
+
+
+Recipient = Literal["partner", "family"]
+"""Who a service is for when it is not the person on probation: their partner or ex-partner, or their family."""
 
 
 class _Strict(BaseModel):
@@ -164,6 +169,9 @@ class ServiceData(_Strict):
     charges: list[Charge] = []
     criteria_text: list[Criterion] = []
     rules: list[Rule] = []  # the criteria as structured tests (from the overlay)
+    # Who it is delivered to when that is not the person on probation (from the overlay): the matcher
+    # never answers such a service "eligible" for the person.
+    recipient: Recipient | None = None
     sessions: int | None = Field(default=None, ge=0)
     session_minutes: int | None = Field(default=None, ge=0)
     total_hours: float | None = Field(default=None, ge=0)
@@ -233,6 +241,19 @@ class NotEncoded(BaseModel):
     lines: list[int]  # the printed criteria lines no rule or note cites
 
 
+class SummaryMismatch(BaseModel):
+    """A number an overlay summary or highlight restates that the parsed facts do not hold."""
+
+    service_id: str
+    name: str
+    said: str  # the words of the summary, e.g. "Eight one-to-one sessions"
+    unit: str  # sessions | weeks | hours | minutes | days | months
+    value: float
+    found: list[float]  # what the parsed facts (or, lacking any, the printed section) give for that unit
+    basis: str  # "parsed facts" or "brochure text"
+    printed: bool = False  # the service's printed lines do hold the number (the parse and the text differ)
+
+
 class ImportReport(BaseModel):
     """What importing one brochure found and did."""
 
@@ -248,6 +269,11 @@ class ImportReport(BaseModel):
     fields_filled: dict[str, int] = {}
     needs_review: list[str] = []
     criteria_not_encoded: list[NotEncoded] = []  # also listed in needs_review, in plain words
+    rules_anchored: int = 0  # overlay rules with a quote of the text they were written from
+    rules_without_anchor: int = 0  # overlay rules citing a line only: they cannot be re-anchored
+    anchors_moved: list[str] = []  # "<service>: rule '<criterion>' moved from line X to Y"
+    anchors_lost: list[str] = []  # rules whose quoted text is gone: out of the decision, also in needs_review
+    summary_mismatches: list[SummaryMismatch] = []
     error: str | None = None
     dry_run: bool = False
 
@@ -313,6 +339,7 @@ class ServiceBrief(BaseModel):
     nsi_category: str | None
     total_hours: float | None
     sessions: int | None
+    recipient: Recipient | None = None  # None: the person on probation; else who the service is for
 
 
 class ServiceOut(ServiceBrief):

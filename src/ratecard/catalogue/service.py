@@ -75,6 +75,7 @@ def _service_row(data: ServiceData, *, provider: Provider, position: int) -> dic
         "charges": [c.model_dump() for c in data.charges],
         "criteria": [c.model_dump() for c in data.criteria_text],
         "rules": [r.model_dump(mode="json", by_alias=True, exclude_none=True) for r in data.rules],
+        "recipient": data.recipient,
         "sessions": data.sessions,
         "session_minutes": data.session_minutes,
         "total_hours": data.total_hours,
@@ -319,6 +320,7 @@ def brief(service: Service) -> ServiceBrief:
         nsi_category=service.nsi_category,
         total_hours=service.total_hours,
         sessions=service.sessions,
+        recipient=service.recipient,
     )
 
 
@@ -387,6 +389,20 @@ def export_services(*, session: Session, filters: ServiceFilters | None = None) 
         selectinload(Service.options), selectinload(Service.provider)
     )
     return [detail(row) for row in session.scalars(query.order_by(Provider.code, Service.position))]
+
+
+def lost_anchors(*, session: Session) -> list[tuple[str, str, str]]:
+    """(brochure file, service id, review note) for each listed service's rule whose quoted text is gone."""
+    from ratecard.catalogue.anchors import LOST_NOTE  # the note's wording lives with the anchoring
+
+    prefix = LOST_NOTE.split("{", 1)[0]
+    query = select(Service).where(Service.listed.is_(True)).order_by(Service.source_file, Service.position)
+    return [
+        (s.source_file, s.id, note)
+        for s in session.scalars(query)
+        for note in s.review_notes
+        if note.startswith(prefix)
+    ]
 
 
 def services_by_category(*, session: Session, provider_code: str) -> dict[str, list[ServiceOut]]:

@@ -31,6 +31,7 @@ def optional_user(request: Request, session) -> User | None:  # type: ignore[no-
     user = accounts.session_user(session=session, token=token, idle_minutes=idle)
     if user is not None:
         request.state.user = user
+        request.state.role = user.role  # the navigation's Admin link reads it
     return user
 
 

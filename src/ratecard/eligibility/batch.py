@@ -17,10 +17,13 @@ from ratecard.eligibility.areas import area_matches
 from ratecard.eligibility.engine import Outcome, ServiceRules
 from ratecard.eligibility.facts import fact_getter
 from ratecard.eligibility.profile import Profile
-from ratecard.eligibility.rules import Condition, RuleKind, field_type
+from ratecard.catalogue.rules import Condition, RuleKind, field_type
 
-ELIGIBLE, UNKNOWN, INELIGIBLE = 0, 1, 2
-CODES = {ELIGIBLE: Outcome.ELIGIBLE, UNKNOWN: Outcome.UNKNOWN, INELIGIBLE: Outcome.INELIGIBLE}
+ELIGIBLE, UNKNOWN, INELIGIBLE, FOR_SOMEONE_ELSE = 0, 1, 2, 3
+CODES = {
+    ELIGIBLE: Outcome.ELIGIBLE, UNKNOWN: Outcome.UNKNOWN, INELIGIBLE: Outcome.INELIGIBLE,
+    FOR_SOMEONE_ELSE: Outcome.FOR_SOMEONE_ELSE,
+}
 
 Masks = tuple[np.ndarray, np.ndarray]  # (T, F)
 
@@ -51,7 +54,7 @@ class Columns:
     def _build(self, name: str) -> _Column:
         kind = field_type(name)
         read = fact_getter(name, today=self.today)
-        raw = [read(p) for p in self.profiles]
+        raw = list(map(read, self.profiles))
         known = np.fromiter((v is not None for v in raw), dtype=bool, count=self.size)
         if kind == "number":
             values = np.fromiter((np.nan if v is None else v for v in raw), dtype=float, count=self.size)
@@ -127,7 +130,7 @@ def evaluate(test: Condition, columns: Columns) -> Masks:
 
 
 def decide_many(services: Sequence[ServiceRules], profiles: Sequence[Profile], *, today: dt.date | None = None) -> np.ndarray:
-    """An int8 matrix [profile, service] of ELIGIBLE / UNKNOWN / INELIGIBLE."""
+    """An int8 matrix [profile, service] of ELIGIBLE / UNKNOWN / INELIGIBLE / FOR_SOMEONE_ELSE."""
     columns = Columns(profiles, today=today)
     results = np.empty((len(profiles), len(services)), dtype=np.int8)
     area_list = [p.area for p in profiles]
@@ -152,5 +155,8 @@ def decide_many(services: Sequence[ServiceRules], profiles: Sequence[Profile], *
             unknown |= ~(true | false)
         if service.not_encoded is not None:
             unknown = np.ones(columns.size, dtype=bool)  # printed criteria no rule encodes: never eligible
-        results[:, column] = np.where(failed, INELIGIBLE, np.where(unknown, UNKNOWN, ELIGIBLE))
+        if service.recipient is not None:
+            results[:, column] = np.where(failed, INELIGIBLE, FOR_SOMEONE_ELSE)  # never eligible for the person
+        else:
+            results[:, column] = np.where(failed, INELIGIBLE, np.where(unknown, UNKNOWN, ELIGIBLE))
     return results

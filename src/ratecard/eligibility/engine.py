@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from ratecard.eligibility.areas import ASK_FOR_PLACE, area_decision, area_note
-from ratecard.eligibility.rules import Compiled, Facts, Rule, RuleKind, compile_test
+from ratecard.catalogue.rules import Rule, RuleKind
+from ratecard.eligibility.rules import Compiled, Facts, compile_test
 
 # Which profile fields would settle a rule field that is unknown.
 ASK_FOR = {
@@ -15,6 +16,7 @@ ASK_FOR = {
     "reoffending": "ogrs or risk_level",
     "offences": "index_offences and previous_offences",
     "weeks_to_release": "release_date",
+    "class_a_use": "class_a_use or drugs_used",
 }
 
 # The criterion label of a service whose brochure prints criteria no rule encodes yet.
@@ -24,11 +26,21 @@ NOT_ENCODED_MISSING = "the printed criteria checked by hand"
 
 
 class Outcome(StrEnum):
-    """The three-valued answer for one service."""
+    """The answer for one service: three-valued, plus services that are for someone else."""
 
     ELIGIBLE = "eligible"
     INELIGIBLE = "ineligible"
     UNKNOWN = "unknown"
+    # Delivered to someone other than the person (a partner, the family): never "eligible" for the
+    # person themselves, though their case may still rule it out (then it is ineligible).
+    FOR_SOMEONE_ELSE = "for_someone_else"
+
+
+# Who a service is for when it is not the person on probation, as said in a match (see Service.recipient).
+RECIPIENT_MESSAGES = {
+    "partner": "This service is for the person's partner or ex-partner, not for them.",
+    "family": "This service is for the person's family, not for them.",
+}
 
 
 # Plain frozen dataclasses, not pydantic models: a match builds one per service per person, and
@@ -52,6 +64,7 @@ class Reason:
     source: RuleSource | None = None
     missing: tuple[str, ...] = ()
     override: str | None = None
+    reason: str | None = None  # for a note: why this printed criterion is advice, not a test
 
 
 @dataclass(slots=True)
@@ -67,8 +80,8 @@ class Match:
 
 
 # One rule ready to run, as a plain tuple (unpacked in the hot loop): the note reason (notes are
-# always reported and never decide), the test, the failed reason, the unknown reason (its missing
-# fields are filled in per person) and the fields the test reads.
+# always reported and never decide), the test, the failed reason, the unknown reason when every field
+# the test reads is missing (otherwise rebuilt with the fields missing for the person) and those fields.
 _Step = tuple[Reason | None, Compiled, Reason, Reason, tuple[str, ...]]
 
 
@@ -83,6 +96,8 @@ class ServiceRules:
     source_file: str
     areas: tuple[str, ...]
     rules: list[Rule]
+    # Who the service is delivered to when it is not the person: "partner" or "family" (None: the person).
+    recipient: str | None = None
     # Printed criteria lines that no rule or note cites (see catalogue.coverage.uncited_lines): while any is
     # left, the service cannot be decided in full and is never answered eligible.
     unencoded: tuple[int, ...] = ()
@@ -92,6 +107,7 @@ class ServiceRules:
     area_unknown: Reason = field(init=False)
     area_missing: Reason = field(init=False)
     not_encoded: Reason | None = field(init=False)
+    for_someone_else: Reason | None = field(init=False)
     # The undecided area reason per typed place that needs its own words (unknown, or in several counties).
     _area_unknown_for: dict[str, Reason] = field(init=False, default_factory=dict, repr=False, compare=False)
 
@@ -114,17 +130,22 @@ class ServiceRules:
                 RuleSource(self.source_file, self.unencoded[0]),
                 (NOT_ENCODED_MISSING,),
             )
+        self.for_someone_else = None
+        if self.recipient is not None:
+            self.for_someone_else = Reason("recipient", RECIPIENT_MESSAGES[self.recipient], "note")
         self.steps = []
         for rule in self.rules:
             source = RuleSource(self.source_file, rule.line)
             args = (rule.criterion, rule.message)
+            fields = tuple(sorted(rule.test.fields()))
             self.steps.append(
                 (
-                    Reason(*args, "note", source, (), rule.override) if rule.kind is RuleKind.NOTE else None,
+                    Reason(*args, "note", source, (), rule.override, rule.reason) if rule.kind is RuleKind.NOTE else None,
                     compile_test(rule.test),
                     Reason(*args, "failed", source, (), rule.override),
-                    Reason(*args, "unknown", source, (), rule.override),
-                    tuple(sorted(rule.test.fields())),
+                    # Missing every field it reads: the usual unknown, shared rather than built per person.
+                    Reason(*args, "unknown", source, tuple(ASK_FOR.get(n, n) for n in fields), rule.override),
+                    fields,
                 )
             )
 
@@ -180,12 +201,18 @@ def decide(service: ServiceRules, facts: Facts, person_area: str | None) -> Matc
             reasons.append(if_failed)
         else:
             unknown = True
-            reasons.append(Reason(u.criterion, u.message, "unknown", u.source, _missing(fields, facts), u.override))
+            missing = _missing(fields, facts)
+            reasons.append(u if missing == u.missing else Reason(u.criterion, u.message, "unknown", u.source, missing, u.override))
     if service.not_encoded is not None:
         # What is encoded may still exclude the person; it can never say they are eligible.
         unknown = True
         reasons.append(service.not_encoded)
-    result = Outcome.INELIGIBLE if failed else Outcome.UNKNOWN if unknown else Outcome.ELIGIBLE
+    if service.for_someone_else is not None:
+        # The person's case may rule it out; otherwise it is for someone else, never eligible for them.
+        reasons.insert(0, service.for_someone_else)
+        result = Outcome.INELIGIBLE if failed else Outcome.FOR_SOMEONE_ELSE
+    else:
+        result = Outcome.INELIGIBLE if failed else Outcome.UNKNOWN if unknown else Outcome.ELIGIBLE
     return Match(service.service_id, service.provider, service.name, service.category, result, reasons)
 
 
@@ -195,12 +222,16 @@ def in_display_order(services: Iterable[ServiceRules]) -> list[ServiceRules]:
 
 
 def match_all(services: Iterable[ServiceRules], facts: Facts, person_area: str | None) -> list[Match]:
-    """Every service's answer: eligible first, then unknown, then ineligible, each in the order given."""
+    """Every service's answer: eligible, then unknown, then for someone else, then ineligible, each in the order given."""
     eligible: list[Match] = []
     unknown: list[Match] = []
+    someone_else: list[Match] = []
     ineligible: list[Match] = []
-    buckets = {Outcome.ELIGIBLE: eligible.append, Outcome.UNKNOWN: unknown.append, Outcome.INELIGIBLE: ineligible.append}
+    buckets = {
+        Outcome.ELIGIBLE: eligible.append, Outcome.UNKNOWN: unknown.append,
+        Outcome.FOR_SOMEONE_ELSE: someone_else.append, Outcome.INELIGIBLE: ineligible.append,
+    }
     for service in services:
         match = decide(service, facts, person_area)
         buckets[match.result](match)
-    return eligible + unknown + ineligible
+    return eligible + unknown + someone_else + ineligible

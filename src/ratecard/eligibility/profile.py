@@ -112,6 +112,43 @@ class Need(StrEnum):
     LIFESTYLE = "lifestyle"
 
 
+class Victim(StrEnum):
+    """Who an offence harmed, as brochures that name a victim tell them apart."""
+
+    FEMALE_PARTNER = "female_partner"  # a current or former partner who is a woman
+    MALE_PARTNER = "male_partner"  # a current or former partner who is a man
+    FAMILY_MEMBER = "family_member"  # a relative other than a partner
+    CHILD = "child"
+    ACQUAINTANCE = "acquaintance"  # someone the person knew, not family
+    STRANGER = "stranger"
+    WORKER = "worker"  # someone harmed at work: police, shop, health or probation staff
+
+
+class Drug(StrEnum):
+    """Drugs as the brochures tell them apart: heroin and crack against other Class A and other drugs."""
+
+    HEROIN = "heroin"  # and other opiates
+    CRACK_COCAINE = "crack_cocaine"
+    COCAINE = "cocaine"  # powder cocaine
+    OTHER_CLASS_A = "other_class_a"  # ecstasy, LSD, magic mushrooms...
+    CANNABIS = "cannabis"
+    NPS = "nps"  # novel psychoactive substances ("legal highs", spice)
+    AMPHETAMINE = "amphetamine"
+    OTHER = "other"
+
+
+# The drugs that count as Class A use when the class_a_use flag is not given.
+CLASS_A = frozenset({Drug.HEROIN, Drug.CRACK_COCAINE, Drug.COCAINE, Drug.OTHER_CLASS_A})
+
+
+class Seriousness(StrEnum):
+    """The community order band of the offence in the Sentencing Council guideline."""
+
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+
 class Profile(BaseModel):
     """What is known about a person on probation; anything unknown is left out."""
 
@@ -148,6 +185,39 @@ class Profile(BaseModel):
     in_denial: StrictBool | None = None
     consents: StrictBool | None = None
     needs: list[Need] | None = None
+    # Fields the brochures' finer criteria need: attendance, victims, recency and patterns, drugs,
+    # seriousness, heritage and willingness to talk in a group. Titles and descriptions label the form.
+    missed_appointments: int | None = Field(
+        default=None, ge=0, le=200, title="Missed appointments",
+        description="How many appointments the person has missed without an acceptable reason in their current order or licence.",
+    )
+    victims: list[Victim] | None = Field(
+        default=None, max_length=len(Victim), title="Who was harmed",
+        description="Who the person's offences harmed. Leave it empty if no one person was harmed.",
+    )
+    recent_offences: list[Offence] | None = Field(
+        default=None, max_length=len(Offence), title="Offences in the last two years",
+        description="Types of offence the person committed in the last two years, whether or not they were convicted.",
+    )
+    repeated_offences: list[Offence] | None = Field(
+        default=None, max_length=len(Offence), title="Repeated offending",
+        description="Types of offence the person commits again and again, or more and more seriously: a pattern, new or long-standing.",
+    )
+    drugs_used: list[Drug] | None = Field(
+        default=None, max_length=len(Drug), title="Drugs used",
+        description="Drugs the person uses now or has misused recently. Leave it empty if they use none.",
+    )
+    seriousness: Seriousness | None = Field(
+        default=None, title="Seriousness band",
+        description="How serious the offence is, as the low, medium or high community order band of the sentencing guideline.",
+    )
+    gypsy_traveller: StrictBool | None = Field(
+        default=None, title="Gypsy or Traveller", description="The person is a Gypsy, Roma or Traveller.",
+    )
+    discusses_offence_in_group: StrictBool | None = Field(
+        default=None, title="Willing to discuss the offence in a group",
+        description="The person is willing to talk about their offence with others in a group.",
+    )
     as_of: IsoDate | None = Field(default=None, description="The date ages and release dates are judged on.")
 
     @model_validator(mode="after")
@@ -155,4 +225,8 @@ class Profile(BaseModel):
         today = self.as_of or dt.date.today()
         if self.date_of_birth and self.date_of_birth > today:
             raise ValueError("date_of_birth is in the future")
+        for name in ("victims", "recent_offences", "repeated_offences", "drugs_used"):
+            items = getattr(self, name)
+            if items is not None and len(set(items)) != len(items):
+                raise ValueError(f"{name} lists the same item twice")
         return self

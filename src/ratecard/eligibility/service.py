@@ -16,7 +16,7 @@ from ratecard.eligibility.engine import Match, Outcome, ServiceRules, in_display
 from ratecard.eligibility.facts import facts_of
 from ratecard.eligibility.profile import Profile
 from ratecard.catalogue.coverage import uncited_lines
-from ratecard.eligibility.rules import Rule
+from ratecard.catalogue.rules import Rule, RuleKind
 
 # Where a service runs decides who can start it: these rules follow from the catalogue's setting.
 SETTING_RULES: dict[str, Rule] = {
@@ -46,7 +46,7 @@ def service_rules_from_rows(services: Iterable[Service]) -> list[ServiceRules]:
     """Compiled rules of stored services (their provider loaded), in display order."""
 
     def one(s: Service) -> ServiceRules:
-        rules = [Rule.model_validate(r) for r in s.rules]
+        rules = [Rule.model_validate(r, context={"stored": True}) for r in s.rules]
         return ServiceRules(
             service_id=s.id,
             provider=s.provider.code,
@@ -55,6 +55,7 @@ def service_rules_from_rows(services: Iterable[Service]) -> list[ServiceRules]:
             source_file=s.source_file,
             areas=s.areas or s.provider.areas,
             rules=_rules_for(s.setting, rules),
+            recipient=s.recipient,
             unencoded=uncited_lines((c["line"] for c in s.criteria), (r.line for r in rules)),
         )
 
@@ -74,6 +75,7 @@ def service_rules_from_brochure(parsed: ParsedBrochure) -> list[ServiceRules]:
             source_file=s.source.file,
             areas=s.areas or parsed.provider.areas,
             rules=_rules_for(s.setting.value, s.rules),
+            recipient=s.recipient,
             unencoded=uncited_lines((c.line for c in s.criteria_text), (r.line for r in s.rules)),
         )
 
@@ -129,18 +131,22 @@ class CoverageRow(BaseModel):
     file: str
     service_id: str
     name: str
-    criteria: int
-    encoded: int
+    criteria: int  # printed criteria lines
+    encoded: int  # lines a rule of either kind cites (decided + noted)
     rules: int
     status: str  # full | partial | none | no criteria
+    decided: int = 0  # lines a requirement rule cites: the matcher decides them
+    noted: int = 0  # lines only a note cites, each note saying why it cannot decide
+    uncovered: int = 0  # lines no rule cites
 
 
 def rules_report(*, session: Session) -> list[CoverageRow]:
-    """For every listed service: printed criteria lines, how many a rule cites, and the verdict."""
+    """For every listed service: printed criteria lines, how many a rule decides or a note covers, and the verdict."""
     rows = []
     for s in sorted(_listed_services(session), key=lambda s: (s.source_file, s.position)):
         lines = {c["line"] for c in s.criteria}
         cited = lines.difference(uncited_lines(lines, (r.get("line") for r in s.rules)))
+        decided = lines.intersection(r.get("line") for r in s.rules if r.get("kind", RuleKind.REQUIREMENT) != RuleKind.NOTE)
         if not lines:
             status = "no criteria"
         elif cited == lines:
@@ -153,6 +159,7 @@ def rules_report(*, session: Session) -> list[CoverageRow]:
             CoverageRow(
                 provider=s.provider.code, file=s.source_file, service_id=s.id, name=s.name,
                 criteria=len(lines), encoded=len(cited), rules=len(s.rules), status=status,
+                decided=len(decided), noted=len(cited - decided), uncovered=len(lines - cited),
             )
         )
     return rows

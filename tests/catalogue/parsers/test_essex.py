@@ -282,7 +282,8 @@ def test_it_reads_criteria_sentences_with_their_lines():
     assert (507, "The individual must consent to the requirement.") in drr
     assert (519, "Drug dependency (usually Class A) which is linked to offending behaviour") in drr
     payback = service("Community Payback (unpaid work)").criteria_text
-    assert [c.line for c in payback] == [469] and "convictions for sexual offences" in payback[0].text
+    assert [c.line for c in payback] == [459, 469] and "convictions for sexual offences" in payback[1].text
+    assert "requirement available to the court" in payback[0].text
     abi = service("Alcohol Brief Interventions").criteria_text
     assert abi[0].line == 328
     assert abi[0].text.startswith("Targeted at service users who have problematic alcohol misuse")
@@ -294,8 +295,10 @@ def test_it_reads_criteria_sentences_with_their_lines():
 
 
 def test_it_leaves_criteria_empty_where_the_guide_sets_none():
-    for name in (RAR, "Step Up to Good Tenancy course", "Step Up to Work course", "Family Course", "Victim Awareness"):
+    for name in ("Step Up to Good Tenancy course", "Step Up to Work course", "Family Course", "Victim Awareness"):
         assert service(name).criteria_text == [], name
+    # the RAR's one criterion is that the court orders it
+    assert [c.line for c in service(RAR).criteria_text] == [51]
 
 
 def test_it_reads_delivery():
@@ -437,9 +440,10 @@ def test_it_reads_a_criterion_printed_in_the_rar_introduction():
         "The requirement is suitable for adults aged 18 or over.\n\nThe following pages cover the RAR activities",
     )
     rar = parsed_from(added).services[0]
-    assert [(c.line, c.text) for c in rar.criteria_text] == [
+    assert [(c.line, c.text) for c in rar.criteria_text][1:] == [
         (53, "The requirement is suitable for adults aged 18 or over."),
     ]
+    assert rar.criteria_text[0].line == 51  # the activities the court may order
     assert rar.source.lines == (47, 55)
 
 

@@ -351,7 +351,11 @@ def test_it_reads_bespoke_services_as_one_service_with_three_options():
     # its main categories are of two kinds (other; drugs and alcohol), so no one category fits
     assert bespoke.category == "Other"
     assert any("different kinds" in note for note in bespoke.review_notes)
-    assert bespoke.criteria_text == []
+    # two of its options support a court requirement: each sub category names it
+    assert [(c.line, c.text) for c in bespoke.criteria_text] == [
+        (1186, "NSI Sub Category: Supporting Alcohol Treatment Requirement"),
+        (1190, "NSI Sub Category: Supporting Drug Rehabilitation Requirement"),
+    ]
     assert bespoke.highlights == ["Reduced reoffending/delivering the customer's bespoke need."]
 
 

@@ -155,6 +155,8 @@ _CRITERION = re.compile(
     r"|order\s+duration\b|between\s+\w+\s+and\s+\d+\b|up\s+to\s+\d+\s+hours\b|cannot\s+last\b"
     r"|unemployed\b|young\s+adults?\s+who\b|targeted\s+at\b|prioriti[sz]e\b"
     r"|can\s+(?:only\s+)?be\s+used\b|reserved\s+for\b"
+    # what a court requirement is added to, and the person it binds for its length
+    r"|requirements?\s+can\s+be\s+added\s+to\b|for\s+the\s+duration\s+of\s+the\s+requirement\b"
     r")|^those\b"
 )
 # what makes a lead-in line ("Male service users who:") a criterion of its own

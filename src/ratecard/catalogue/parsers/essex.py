@@ -98,7 +98,9 @@ _CRITERION = re.compile(
     r"|\bbe imposed\b|\bmust be (?:satisfied|assessed)\b|\bmust consent\b|\bwomen[- ]only\b"
     r"|\b(?:supports|with) women\b|\bthose who\b|\bwho (?:are|have|present|pose)\b"
     r"|\bnot be possible to secure\b|\bhigher level of\b|\bnon-compliance\b"
-    r"|\bwithin \d+ weeks of (?:their )?release\b",
+    r"|\bwithin \d+ weeks of (?:their )?release\b"
+    # a court requirement ('activities available to the courts under the RAR'); help meant for people in treatment
+    r"|\bavailable to the courts?\b|\bdesigned to assist service users\b",
     re.IGNORECASE,
 )
 _DURATION_SENTENCE = re.compile(

@@ -20,6 +20,11 @@ The layout (text extracted from the PDF, markdown-ish):
   separated rows whose cells are HTML lists: eligibility and exclusions, merged into the
   programmes above), the address block and ``Information correct at dd/mm/yyyy`` as the last line.
 
+Criteria are the sentences that say who a service is for (cue words: sex, risk scores, 'aimed at',
+an MSRP routeway's opening), the criteria table's cells, a sub category that supports a court
+requirement, and, when the text says nothing of who may take part, a heading that names the people
+('Women's ...', 'Gypsy / Traveller ...').
+
 Private helpers here that base.py lacks: a duration reader for this layout's phrasing
 ('22 x two and a half hour ...', 'Six sessions, two hours per session', 'a maximum of three modules
 up to 18 sessions. Each session is approximately 20 minutes long'), sentence breaks that keep
@@ -396,6 +401,9 @@ _CRITERIA_CUES = (
     "female service users", "females", "males", "for women who", "delivered to women",
     "risk of harm", "medium to high risk", "low to medium risk", "offence linked to",
     "offences linked to", "not directed at",
+    # what a programme is aimed at ('aimed at increasing the employability of service users'), and the
+    # opening of an MSRP routeway, which names the need its menu of sessions serves
+    "aimed at", "sessions selected from a menu of",
 )
 _CUE = re.compile(" (?:" + "|".join(re.escape(cue) for cue in _CRITERIA_CUES) + r"|aged \d+) ")
 _PUNCTUATION = {**PUNCTUATION_TO_SPACE, ord("\u2022"): " "}
@@ -404,6 +412,15 @@ _PUNCTUATION = {**PUNCTUATION_TO_SPACE, ord("\u2022"): " "}
 def _is_criterion(sentence: str) -> bool:
     """True when the sentence states who the service is or is not for (sex, age, risk scores, ...)."""
     return bool(_CUE.search(padded_words(sentence.lower(), _PUNCTUATION)))
+
+
+# A heading that names the people a service is for ('Women's Resettlement Programme', 'Gypsy / Traveller
+# Domestic Abuse Programme'): when the text under it says nothing of who may take part, the heading is
+# the only place the brochure does.
+_PEOPLE_HEADING = re.compile(r"\b(?:women|men|female|male|gypsy|travellers?)(?:'s|\u2019s)?\b", _I)
+# An NSI sub category that supports a court requirement ('Supporting Drug Rehabilitation Requirement'):
+# that option is for someone whose order carries the requirement.
+_REQUIREMENT_SUB = re.compile(r"\bRequirement\b")
 
 
 _CUSTODY_NAME = re.compile(r"\b(?:custody|prison)\b", _I)
@@ -429,6 +446,7 @@ class _Pair:
     sub: str
     line: int
     plural: bool = False
+    sub_line: int = 0  # the line of the 'NSI Sub Category:' (line is the main category's)
 
 
 @dataclass
@@ -751,7 +769,7 @@ class _Parser:
                         raise doc.error(
                             number_, f"'{title}': 'NSI Sub Category' without an 'NSI Main Category:' line before it"
                         )
-                    pending.sub, pending.plural = value, plural
+                    pending.sub, pending.plural, pending.sub_line = value, plural, number_
                     block.pairs.append(pending)
                     pending = None
                 previous_nsi, mode = True, "prose"
@@ -951,6 +969,11 @@ class _Parser:
                         if text not in seen:
                             seen.add(text)
                             criteria.append(Criterion(text=text, line=at))
+        if not criteria and _PEOPLE_HEADING.search(first.title):
+            criteria.append(Criterion(text=clean(first.title), line=first.line))
+        for pair in service.pairs:
+            if _REQUIREMENT_SUB.search(pair.sub):
+                criteria.append(Criterion(text=f"NSI Sub Category: {pair.sub}", line=pair.sub_line))
         criteria.extend(service.table)
 
         highlights: list[str] = []

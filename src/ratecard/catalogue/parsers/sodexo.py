@@ -163,6 +163,9 @@ _CRITERIA = re.compile(
     r"|\bfor (?:male |female )?perpetrators\b|\bperpetrators (?:of|assessed|presenting)\b"
     r"|\bmale (?:domestic abuse )?perpetrators\b"
     r"|\bsuspended sentence order\b|\bnon-resettlement prison"
+    # a court requirement ('a requirement available to the Court'); help given where the perpetrator is on a
+    # programme, and only for some of a programme's cases ('for BBR cases')
+    r"|\bavailable to the court\b|\bwhere the perpetrator\b|\bfor [a-z]{2,5} cases\b"
 )
 # Delivery phrases, matched as whole words in _phrases() text (hyphens read as spaces)
 _GROUP_PHRASES = tuple(
@@ -194,8 +197,10 @@ _LICENCE = _fast(r"\brar (?:or|and) licen[cs]e\b|\blicen[cs]e activity\b")
 _CRITERIA_HINTS = (
     "suitab", "aimed at", "intended", "designed for", "is for", "available for", "open to", "exclu", "exception of",
     "not accepted", "age", "years", "risk", "ogrs", "dependen", "mental health", "learning disab", "only",
-    "perpetrator", "suspended sentence", "non-resettlement",
+    "perpetrator", "suspended sentence", "non-resettlement", "available to the court", "cases",
 )
+# A heading naming the people a service is for ("WOMEN'S COMMUNITY SUPPORT (MENTORING)").
+_PEOPLE_HEADING = re.compile(r"\b(?:WOMEN|MEN|FEMALE|MALE)(?:'S|\u2019S)?\b", re.IGNORECASE)
 _BEFORE_RELEASE = re.compile(r"at least (\d+) weeks before release")
 _ACCREDITED = re.compile(r"^ACCREDITED PROGRAMMES?\s*:\s*", re.IGNORECASE)
 _AREA_ONLY_HEADING = re.compile(r"\s+(AVAILABLE IN (.+?) ONLY)\s*$", re.IGNORECASE)
@@ -757,6 +762,8 @@ def _options(doc: Document, timing: _Timing, request: _Request, name: str) -> tu
                 review.append(f"NSI sub type '{subtype}' has no row in the duration table")
                 options.append(OptionData(key=slugify(subtype), name=subtype, nsi_subtype=subtype, level=level))
         return options, review
+    if len(request.subtypes) == 1 and request.category is not None:
+        _check_one_way(doc, request, name, " ".join(timing.paragraphs))
     if len(request.subtypes) < 2:
         return options, review
 
@@ -779,6 +786,24 @@ def _options(doc: Document, timing: _Timing, request: _Request, name: str) -> tu
                 option = option.model_copy(update={"level": Level.VARIANT, "sessions": timing.sessions})
         options.append(option)
     return options, review
+
+
+def _check_one_way(doc: Document, request: _Request, name: str, duration_text: str) -> None:
+    """Refuse a lone sub type naming one way of delivery when the service is offered both ways.
+
+    The layout prints a sub type per way ('Safer Relationships one to one; or' / '... group work'): with one
+    of them lost, a practitioner ordering the other way would be given the wrong sub type.
+    """
+    subtype, offered = _phrases(request.subtypes[0]), _phrases(duration_text)
+    names_group = any(phrase in subtype for phrase in _GROUP_PHRASES)
+    names_one = " one to one " in subtype
+    if names_group != names_one and " one to one " in offered and any(p in offered for p in _GROUP_PHRASES):
+        missing = "group" if names_one else "one-to-one"
+        raise doc.error(
+            request.category_line,
+            f"service '{name}': it is offered both in a group and one to one, but the only NSI sub type printed "
+            f"('{request.subtypes[0]}') is for one way; the sub type for {missing} work is missing",
+        )
 
 
 def _common_prefix(values: list[str]) -> str:
@@ -872,8 +897,13 @@ def _criteria(doc: _Doc, section: _ServiceSection, area_phrase: str | None) -> l
                 continue
             for sentence in _sentences(doc.clean_line(number)):
                 low = sentence.lower()
+                if "option to add" in low:
+                    continue  # it speaks of an add-on service (a Partner Link Worker), whose own section has its criteria
                 if any(hint in low for hint in _CRITERIA_HINTS) and _CRITERIA.search(low):
                     found.append(Criterion(text=sentence, line=number))
+    if not found and _PEOPLE_HEADING.search(section.heading):
+        # the text under it says nothing of who may take part: the heading is the only place that does
+        found.append(Criterion(text=clean(section.heading), line=section.start))
     return found
 
 
