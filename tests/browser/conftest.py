@@ -105,3 +105,22 @@ def fill_referral_form(page: Page, *, crn: str, name: str) -> None:
     page.fill("#risk_notes", "Low risk of harm.")
     page.locator("form[action='/referrals/new'] button.govuk-button").click()
     page.wait_for_url(re.compile(r".*/referrals/\d+$"))
+
+
+# Screenshots of the main pages go here when RATECARD_SCREENS is set (e.g. /tmp/screens): for the
+# issue's notes, never committed.
+SCREENS = os.environ.get("RATECARD_SCREENS")
+
+
+def screenshot(page: Page, name: str) -> None:
+    """Save a full-page screenshot as <RATECARD_SCREENS>/<name>-<width>.png, when screenshots are asked for."""
+    if not SCREENS:
+        return
+    os.makedirs(SCREENS, exist_ok=True)
+    width = page.viewport_size["width"] if page.viewport_size else 0
+    page.screenshot(path=os.path.join(SCREENS, f"{name}-{width}.png"), full_page=True)
+
+
+def scroll_width(page: Page) -> int:
+    """How wide the page's content is: more than the viewport means it scrolls sideways."""
+    return page.evaluate("() => document.documentElement.scrollWidth")

@@ -31,7 +31,7 @@ def test_it_matches_a_person_and_explains_the_answers(page: Page, site: str):
     page.fill("#age", "30")
     page.select_option("#sex", "male")
     page.fill("#area", "Lancashire")
-    page.locator("form[action='/match'] button.govuk-button").click()
+    page.locator("form[action='/match'] button[value='results']").click()
     expect(page.locator("[data-result='eligible']").first).to_be_visible()
     assert page.locator("[data-result='eligible']").count() > 0
 

@@ -19,7 +19,7 @@ def test_it_suggests_a_town_as_you_type_and_says_which_county_it_understood(page
     assert area.get_attribute("list") == "area-suggestions"
     assert errors == []  # nothing blocked by the CSP
     area.fill(options.first.get_attribute("value"))
-    page.locator("form[action='/match'] button.govuk-button").click()
+    page.locator("form[action='/match'] button[value='results']").click()
     expect(page.locator("[data-area-understood]")).to_contain_text("Morecambe, Lancashire")
     assert axe_violations(page) == []
 
@@ -39,7 +39,7 @@ def test_the_area_field_works_without_javascript(browser, site: str):
         page.goto(f"{site}/match")
         assert page.locator("#area").get_attribute("list") is None
         page.fill("#area", "Blackpool")
-        page.locator("form[action='/match'] button.govuk-button").click()
+        page.locator("form[action='/match'] button[value='results']").click()
         expect(page.locator("[data-area-understood]")).to_contain_text("Blackpool, Lancashire")
     finally:
         context.close()

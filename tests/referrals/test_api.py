@@ -137,7 +137,7 @@ def test_it_rejects_an_unknown_service_option_and_writes_nothing(world):
     before = _counts(world)
     body = f.referral_in(service_id="nsf-accommodation-support", option_id="nsf-accommodation-support--gold").model_dump(mode="json")
     response = world["client"].post("/api/v1/referrals", json=body, headers=world["h"]["pp"])
-    assert response.status_code == 422 and "Unknown option" in response.json()["detail"]
+    assert response.status_code == 422 and "Select one of the options" in response.json()["detail"]
     assert _counts(world) == before
 
 
@@ -201,3 +201,21 @@ def test_it_refuses_a_new_referral_to_a_withdrawn_option(world):
     response = world["client"].post("/api/v1/referrals", json=body, headers=world["h"]["pp"])
     assert response.status_code == 422 and "no longer offered" in response.json()["detail"]
     assert response.json()["errors"][0]["field"] == "option_id"
+
+
+def test_it_patches_only_the_fields_given_of_a_draft_and_refuses_after_submission(world):
+    referral_id = _create(world)
+    client, h = world["client"], world["h"]
+    patched = client.patch(f"/api/v1/referrals/{referral_id}", json={"risk_notes": "Changed", "person": {"profile": {"ogrs": 65}}},
+                           headers=h["pp"])
+    assert patched.status_code == 200, patched.text
+    body = patched.json()
+    assert body["risk_notes"] == "Changed" and body["person"]["profile"] == {"ogrs": 65}
+    assert body["person"]["name"] == "Sam Example" and body["expected_start"] is not None  # the rest kept
+    assert body["history"][-1]["reason"] == "Draft changed"
+    assert client.patch(f"/api/v1/referrals/{referral_id}", json={"risk_notes": "x"}, headers=h["hub"]).status_code == 404
+    assert client.post(f"/api/v1/referrals/{referral_id}/submit", json={}, headers=h["pp"]).status_code == 200
+    refused = client.patch(f"/api/v1/referrals/{referral_id}", json={"risk_notes": "Too late"}, headers=h["pp"])
+    assert refused.status_code == 409
+    assert "can no longer be changed" in refused.text
+    assert client.get(f"/api/v1/referrals/{referral_id}", headers=h["pp"]).json()["risk_notes"] == "Changed"

@@ -31,7 +31,7 @@ def test_it_never_shows_another_regions_record_of_the_same_crn(world):
     answer = _create(world, "pp_other", {"crn": crn, "name": "N. Someone"}, **NSF)
     assert answer.status_code == 201, answer.text
     person = answer.json()["person"]
-    assert person == {"crn": crn, "name": "N. Someone", "date_of_birth": None, "sex": None, "area": None}
+    assert person == {"crn": crn, "name": "N. Someone", "date_of_birth": None, "sex": None, "area": None, "profile": {}}
 
 
 def test_it_never_overwrites_another_regions_record(world):

@@ -79,7 +79,7 @@ def test_it_warns_and_lists_what_is_missing_when_eligibility_is_unknown(s, pp):
                        option_id="esx-women-only-mentoring--low-intensity")
     done = _submit(s, pp, referral)
     assert done.eligibility_result == "unknown"
-    assert any("missing: sex" in w for w in done.warnings)
+    assert any(w.startswith("Eligibility could not be confirmed. Answers needed:") and "sex" in w for w in done.warnings)
 
 
 def test_it_recommends_the_assessment_before_an_intensity(s, pp):

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Request
 from ratecard.accounts import service
 from ratecard.accounts.deps import check_credentials
 from ratecard.deps import DbSession
-from ratecard.referrals.schemas import TokenIn, TokenOut
+from ratecard.accounts.schemas import TokenIn, TokenOut
 
 router = APIRouter(prefix="/api/v1", tags=["accounts"])
 

@@ -34,6 +34,8 @@ async def web_user(request: Request, session: DbSession) -> User:
     if user is None:
         raise NotSignedIn("Sign in to continue.")
     request.state.user = user
+    # Pages read the role after the request's session has ended (error pages too): keep it as plain text.
+    request.state.role = user.role
     return user
 
 

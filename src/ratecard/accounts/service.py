@@ -6,7 +6,6 @@ import datetime as dt
 import hashlib
 import secrets
 from dataclasses import dataclass
-from enum import StrEnum
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -15,21 +14,14 @@ from sqlalchemy.orm import Session, joinedload
 
 from ratecard.accounts import throttle
 from ratecard.accounts.models import AccessLog, ApiToken, User, WebSession
+from ratecard.accounts.roles import Role  # also imported from here by the other domains
 from ratecard.db import utc_now
-from ratecard.errors import InvalidInput, RatecardError
+from ratecard.errors import Forbidden, InvalidInput, NotFound, RatecardError
 
 MIN_PASSWORD = 12
 
+
 _hasher = PasswordHasher()
-
-
-class Role(StrEnum):
-    """What a user does, which decides what they may see and change."""
-
-    PRACTITIONER = "practitioner"  # refers people; sees their region's referrals
-    HUB = "hub"  # provider hub staff: accept, reject, allocate for their provider
-    CASEWORKER = "caseworker"  # provider staff: deliver what is allocated to them
-    ADMIN = "admin"
 
 
 class AuthError(RatecardError):
@@ -231,3 +223,161 @@ def caseworkers(*, session: Session, provider_id: str) -> list[User]:
             .order_by(User.name)
         )
     )
+
+
+# --- administration ---------------------------------------------------------------------------
+
+# Audit rows of administrators' changes go to the access log (its `action` is at most 40 characters).
+_ACTION_LIMIT = 40
+
+
+def _audit(session: Session, admin: User, action: str, now: dt.datetime | None) -> None:
+    log_access(session=session, user=admin, action=action[:_ACTION_LIMIT], channel="web", now=now)
+
+
+def _require_admin(admin: User) -> None:
+    if admin.role != Role.ADMIN.value or not admin.active:
+        raise Forbidden("Only administrators manage users.")
+
+
+def list_users(*, session: Session, role: Role | None = None, provider_id: str | None = None) -> list[User]:
+    """Every user, by name; only those of `role` and `provider_id` when given."""
+    query = select(User).order_by(User.name, User.id)
+    if role is not None:
+        query = query.where(User.role == role.value)
+    if provider_id:
+        query = query.where(User.provider_id == provider_id)
+    return list(session.scalars(query))
+
+
+def get_user(*, session: Session, user_id: int) -> User:
+    """One user, or NotFound."""
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound(f"No user {user_id}.")
+    return user
+
+
+def _other_active_admins(session: Session, user: User) -> int:
+    return len(session.scalars(
+        select(User.id).where(User.role == Role.ADMIN.value, User.active.is_(True), User.id != user.id)
+    ).all())
+
+
+def _keeps_an_admin(session: Session, user: User, *, action: str) -> None:
+    """Refuse a change that would leave no active administrator."""
+    if user.role == Role.ADMIN.value and user.active and _other_active_admins(session, user) == 0:
+        raise InvalidInput(f"You cannot {action} the last active administrator: make someone else an administrator first.")
+
+
+def _end_sign_ins(session: Session, user: User) -> None:
+    # Their browsers and API tokens stop working at once, not at the next expiry.
+    session.execute(delete(WebSession).where(WebSession.user_id == user.id))
+    session.execute(delete(ApiToken).where(ApiToken.user_id == user.id))
+
+
+def admin_create_user(
+    *, session: Session, admin: User, email: str, name: str, role: Role | str, region: str | None = None,
+    team: str | None = None, provider_id: str | None = None, now: dt.datetime | None = None,
+) -> tuple[User, str]:
+    """A new user made by an administrator, with a one-time password; returns (user, password)."""
+    _require_admin(admin)
+    email, name = email.strip(), name.strip()
+    if not email or "@" not in email or len(email) > 200:
+        raise InvalidInput("Enter an email address in the correct format, like name@example.com.", field="email")
+    if not name or len(name) > 200:
+        raise InvalidInput("Enter the person's full name.", field="name")
+    role = as_role(role)
+    region, team, provider_id = _placement(role, region, team, provider_id)
+    _check_provider(session, provider_id)
+    password = one_time_password()
+    user = create_user(session=session, email=email, name=name, role=role, password=password, region=region,
+                       team=team, provider_id=provider_id, now=now)
+    _audit(session, admin, f"create user {user.id}", now)
+    return user, password
+
+
+def as_role(value: Role | str | None) -> Role:
+    """The role named by `value`, or InvalidInput in words."""
+    try:
+        return Role(value or "")
+    except ValueError:
+        raise InvalidInput("Choose what the person does.", field="role") from None
+
+
+def _placement(role: Role, region: str | None, team: str | None, provider_id: str | None) -> tuple[str | None, ...]:
+    """The region, team and provider a role keeps: practitioners a region, provider staff a provider."""
+    region, team, provider_id = ((v or "").strip() or None for v in (region, team, provider_id))
+    if role is Role.PRACTITIONER:
+        if not region:
+            raise InvalidInput("Choose the practitioner's probation region.", field="region")
+        return region, team, None
+    if role in (Role.HUB, Role.CASEWORKER):
+        if not provider_id:
+            raise InvalidInput("Choose the provider this person works for.", field="provider_id")
+        return None, team, provider_id.lower()
+    return None, team, None
+
+
+def _check_provider(session: Session, provider_id: str | None) -> None:
+    # The providers table is the users table's foreign key target: read it from there, so accounts
+    # (a low domain) need not import the catalogue.
+    if provider_id is None:
+        return
+    providers = next(iter(User.__table__.c.provider_id.foreign_keys)).column.table
+    if session.scalar(select(providers.c.id).where(providers.c.id == provider_id)) is None:
+        raise InvalidInput(f"There is no provider '{provider_id.upper()}'.", field="provider_id")
+
+
+def one_time_password() -> str:
+    """A random password to hand over once (the person should change it)."""
+    return secrets.token_urlsafe(12)  # 16 characters, above MIN_PASSWORD
+
+
+def set_active(*, session: Session, admin: User, user_id: int, active: bool, now: dt.datetime | None = None) -> User:
+    """Deactivate (signing them out everywhere) or reactivate a user; never the last active administrator."""
+    _require_admin(admin)
+    user = get_user(session=session, user_id=user_id)
+    if user.active == active:
+        return user
+    if not active:
+        if user.id == admin.id:
+            raise InvalidInput("You cannot deactivate yourself: ask another administrator.")
+        _keeps_an_admin(session, user, action="deactivate")
+        _end_sign_ins(session, user)
+    user.active = active
+    session.flush()
+    _audit(session, admin, f"{'reactivate' if active else 'deactivate'} user {user.id}", now)
+    return user
+
+
+def reset_password(*, session: Session, admin: User, user_id: int, now: dt.datetime | None = None) -> str:
+    """Give a user a new one-time password (returned once) and sign them out everywhere."""
+    _require_admin(admin)
+    user = get_user(session=session, user_id=user_id)
+    password = one_time_password()
+    user.password_hash = hash_password(password)
+    _end_sign_ins(session, user)
+    session.flush()
+    _audit(session, admin, f"reset password of user {user.id}", now)
+    return password
+
+
+def change_role(
+    *, session: Session, admin: User, user_id: int, role: Role | str, region: str | None = None, team: str | None = None,
+    provider_id: str | None = None, now: dt.datetime | None = None,
+) -> User:
+    """Change what a user does and where: role, region (practitioners), provider (hub, caseworkers)."""
+    _require_admin(admin)
+    user = get_user(session=session, user_id=user_id)
+    role = as_role(role)
+    region, team, provider_id = _placement(role, region, team, provider_id)
+    _check_provider(session, provider_id)
+    if role is not Role.ADMIN:
+        _keeps_an_admin(session, user, action="change the role of")
+    changed = (user.role, user.region, user.team, user.provider_id) != (role.value, region, team, provider_id)
+    user.role, user.region, user.team, user.provider_id = role.value, region, team, provider_id
+    session.flush()
+    if changed:
+        _audit(session, admin, f"set role of user {user.id} to {role.value}", now)
+    return user

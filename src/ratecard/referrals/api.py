@@ -9,7 +9,7 @@ from fastapi import APIRouter, Header, Query, Response
 from ratecard.accounts.deps import ApiUser
 from ratecard.deps import DbSession, RecordId
 from ratecard.referrals import service
-from ratecard.referrals.schemas import ReferralIn, ReferralOut, ReferralPage, TransitionIn
+from ratecard.referrals.schemas import ReferralIn, ReferralOut, ReferralPage, ReferralPatch, TransitionIn
 from ratecard.referrals.workflow import Action, Status
 
 router = APIRouter(prefix="/api/v1/referrals", tags=["referrals"])
@@ -54,6 +54,13 @@ async def list_referrals(
 async def get(session: DbSession, user: ApiUser, referral_id: RecordId) -> ReferralOut:
     """A referral with its history and the actions you may take; the read is logged."""
     referral = service.get_referral(session=session, user=user, referral_id=referral_id, channel="api")
+    return service.to_out(session, referral, user)
+
+
+@router.patch("/{referral_id}", response_model=ReferralOut, responses=_ERRORS, summary="Change a draft referral")
+async def patch(session: DbSession, user: ApiUser, referral_id: RecordId, changes: ReferralPatch) -> ReferralOut:
+    """Change the fields given of a draft; once submitted a referral cannot be changed (409)."""
+    referral = service.patch_draft(session=session, user=user, referral_id=referral_id, changes=changes)
     return service.to_out(session, referral, user)
 
 

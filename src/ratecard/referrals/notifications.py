@@ -113,3 +113,41 @@ def send_pending(*, session: Session, sender: Sender, limit: int = 100, now: dt.
             sent += 1
     session.flush()
     return sent, failed
+
+
+def failed_messages(*, session: Session, message_id: int | None = None) -> list[OutboxMessage]:
+    """Unsent messages whose last attempt failed (one of them when `message_id` is given), oldest first."""
+    query = select(OutboxMessage).where(OutboxMessage.sent_at.is_(None), OutboxMessage.attempts > 0)
+    if message_id is not None:
+        query = query.where(OutboxMessage.id == message_id)
+    return list(session.scalars(query.order_by(OutboxMessage.id)))
+
+
+def retry_failed(
+    *, session: Session, sender: Sender, message_id: int | None = None, limit: int = 100, now: dt.datetime | None = None,
+) -> tuple[int, int]:
+    """Try again, now, to send failed messages (or the one `message_id`); returns (sent, failed).
+
+    Messages never tried yet are left to `send_pending`; one that fails again stays queued with its new error."""
+    now = utc_now(now)
+    sent = failed = 0
+    for row in failed_messages(session=session, message_id=message_id)[:limit]:
+        message = EmailMessage()
+        message["From"], message["To"], message["Subject"] = FROM_ADDRESS, row.to_address, row.subject
+        message.set_content(row.body)
+        row.attempts += 1
+        try:
+            sender.send(message)
+        except (OSError, smtplib.SMTPException) as exc:
+            row.last_error = str(exc)[:500]
+            failed += 1
+        else:
+            row.sent_at, row.last_error = now, None
+            sent += 1
+    session.flush()
+    return sent, failed
+
+
+def sender_for(*, smtp_host: str | None, smtp_port: int, outbox_dir: Path) -> Sender:
+    """The sender the settings ask for: SMTP when a relay is set, else .eml files in `outbox_dir`."""
+    return SmtpSender(smtp_host, smtp_port) if smtp_host else FileSender(outbox_dir)

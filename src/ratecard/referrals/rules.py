@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from ratecard.catalogue.models import Provider, Service, ServiceOption
 from ratecard.eligibility.engine import Outcome, decide
 from ratecard.eligibility.facts import facts_of
+from ratecard.eligibility.labels import missing_label
 from ratecard.eligibility.profile import Profile
 from ratecard.eligibility.service import service_rules_from_rows
 from ratecard.referrals.models import Person, Referral
@@ -29,6 +30,8 @@ class Checks:
     blocks: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     eligibility: Outcome | None = None
+    # A block or warning that another service settles, and that service's page: {message: service id}.
+    links: dict[str, str] = field(default_factory=dict)
 
 
 def profile_for(person: Person, referral: Referral) -> Profile:
@@ -65,8 +68,8 @@ def _eligibility(checks: Checks, *, service: Service, person: Person, referral: 
                 "The person is not eligible: " + "; ".join(failed) + " Record an override reason to refer anyway."
             )
     elif match.result is Outcome.UNKNOWN:
-        missing = sorted({m for r in match.reasons for m in r.missing})
-        checks.warnings.append("Eligibility could not be confirmed; missing: " + ", ".join(missing) + ".")
+        missing = sorted({missing_label(m) for r in match.reasons for m in r.missing})
+        checks.warnings.append("Eligibility could not be confirmed. Answers needed: " + "; ".join(missing) + ".")
 
 
 def _bought(session: Session, person_id: int, service_id: str, *, option_ids: list[str] | None = None) -> bool:
@@ -85,8 +88,9 @@ def _prerequisites(checks: Checks, session: Session, *, service: Service, option
         elif prerequisite.get("service_key") and prerequisite.get("mandatory"):
             first = f"{service.provider_id}-{prerequisite['service_key']}"
             if not _bought(session, referral.person_id, first):
-                name = session.scalar(select(Service.name).where(Service.id == first)) or first
-                checks.blocks.append(f"{name} must be bought first: {prerequisite['text']}")
+                # The printed sentence names the service already: said once, linked to its page.
+                checks.blocks.append(prerequisite["text"])
+                checks.links[prerequisite["text"]] = first
     if option is not None and option.level in INTENSITY_LEVELS:
         assessments = [o.id for o in service.options if o.level == "assessment"]
         if assessments and not _bought(session, referral.person_id, service.id, option_ids=assessments):

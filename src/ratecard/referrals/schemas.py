@@ -5,7 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
+from typing import Any
+
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from ratecard.db import MAX_ID
 from ratecard.types import IsoDate
@@ -55,7 +58,7 @@ class PersonIn(_In):
     @classmethod
     def _past(cls, value: dt.date | None) -> dt.date | None:
         if value and value >= dt.date.today():
-            raise ValueError("date of birth must be in the past")
+            raise ValueError("Date of birth must be in the past")
         return value
 
 
@@ -93,11 +96,53 @@ class ReferralIn(_In):
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> ReferralIn:
+        # The error names the field it belongs to (ctx "field"), so a form shows it beside that field.
         if self.expected_start and self.expected_end and self.expected_end < self.expected_start:
-            raise ValueError("expected_end must not be before expected_start")
+            raise PydanticCustomError(
+                "date_order", "The expected end date must be the same as or after the expected start date",
+                {"field": "expected_end"},
+            )
         if self.referral_date and self.expected_start and self.expected_start < self.referral_date:
-            raise ValueError("expected_start must not be before referral_date")
+            raise PydanticCustomError(
+                "date_order", "The expected start date must be the same as or after the referral date",
+                {"field": "expected_start"},
+            )
         return self
+
+
+class PersonPatch(_In):
+    """Changes to the person on a draft: only the fields given change."""
+
+    crn: str | None = Field(default=None, pattern=CRN_PATTERN)
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    date_of_birth: IsoDate | None = None
+    sex: Sex | None = None
+    area: str | None = Field(default=None, max_length=100)
+    profile: Profile | None = None
+
+    @field_validator("crn", mode="before")
+    @classmethod
+    def _upper(cls, value: object) -> object:
+        return value.strip().upper() if isinstance(value, str) else value
+
+
+class ReferralPatch(_In):
+    """Changes to a draft referral (PATCH): only the fields given change; refused once it is submitted."""
+
+    person: PersonPatch | None = None
+    option_id: str | None = Field(default=None, max_length=400)
+    requirement_type: RequirementType | None = None
+    team: str | None = Field(default=None, max_length=100)
+    expected_start: IsoDate | None = None
+    expected_end: IsoDate | None = None
+    risk_notes: str | None = Field(default=None, max_length=NOTE_LIMIT)
+    support_notes: str | None = Field(default=None, max_length=NOTE_LIMIT)
+    location_notes: str | None = Field(default=None, max_length=1000)
+    priority: Priority | None = None
+    prison: str | None = Field(default=None, max_length=100)
+    release_date: IsoDate | None = None
+    msrp_modules: list[str] | None = Field(default=None, max_length=10)
+    msrp_sessions: int | None = Field(default=None, ge=1, le=100)
 
 
 class TransitionIn(_In):
@@ -118,6 +163,7 @@ class PersonOut(BaseModel):
     date_of_birth: dt.date | None
     sex: str | None
     area: str | None
+    profile: dict[str, Any] = Field(default={}, description="What is known for eligibility (the Profile's fields).")
 
 
 class HistoryOut(BaseModel):
@@ -148,6 +194,8 @@ class ReferralOut(BaseModel):
     team: str | None
     referred_by: str
     requirement_type: str
+    sent_as: str = Field(description="How it reaches the provider: 'nsi' (an NSI transferred to the hub) or "
+                         "'requirement_transfer' (a court requirement or programme transferred, not bought).")
     referral_date: dt.date
     expected_start: dt.date | None
     expected_end: dt.date | None
@@ -198,18 +246,3 @@ class ReferralPage(BaseModel):
 
 # No text may carry the NUL character (the edge refuses it); said here too, so the schema is true.
 NO_NUL = r"^[^\x00]*$"
-
-
-class TokenIn(_In):
-    """Credentials exchanged for an API token."""
-
-    email: str = Field(max_length=200, pattern=NO_NUL)
-    password: str = Field(max_length=200, pattern=NO_NUL)
-
-
-class TokenOut(BaseModel):
-    """A new API token: send it as `Authorization: Bearer <token>`."""
-
-    token: str
-    expires_in_days: int
-    role: str

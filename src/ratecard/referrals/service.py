@@ -9,6 +9,7 @@ import math
 import secrets
 from typing import Any
 
+from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -19,6 +20,7 @@ from ratecard.accounts.models import User
 from ratecard.accounts.service import Role, log_access
 from ratecard.catalogue.models import Provider, Service, ServiceOption
 from ratecard.errors import Conflict, Forbidden, InvalidInput, NotFound
+from ratecard.forms import error_messages
 from ratecard.referrals import notifications, queries
 from ratecard.referrals.models import Person, PersonEvent, Referral
 from ratecard.referrals.rules import submission_checks
@@ -29,7 +31,9 @@ from ratecard.referrals.schemas import (
     ReferralIn,
     ReferralOut,
     ReferralPage,
+    ReferralPatch,
     ReferralRow,
+    RequirementType,
     TransitionIn,
 )
 from ratecard.referrals.workflow import (
@@ -188,16 +192,125 @@ def create_referral(
 
 def _option(session: Session, service: Service, option_id: str | None) -> ServiceOption | None:
     if option_id is None:
+        if len(service.options) == 1:
+            return service.options[0]  # nothing to choose between
         if service.options:
-            choices = ", ".join(o.id for o in service.options)
-            raise InvalidInput(f"Choose an option of {service.name}: {choices}.", field="option_id")
+            choices = "; ".join(o.name for o in service.options)
+            # Names, not ids: the API's caller finds the ids in the service's options.
+            raise InvalidInput(f"Select which option of {service.name} to buy: {choices}.", field="option_id",
+                               options=[o.id for o in service.options])
         return None
     option = session.get(ServiceOption, option_id)
     if option is None or option.service_id != service.id:
-        raise InvalidInput(f"Unknown option '{option_id}' for {service.name}.", field="option_id")
+        raise InvalidInput(f"Select one of the options {service.name} offers.", field="option_id")
     if option.withdrawn_at is not None:
         raise InvalidInput(f"{option.name} is no longer offered by {service.name}: choose another option.", field="option_id")
     return option
+
+
+# Court requirements and programmes the catalogue says are transferred (or made by the court), not bought.
+TRANSFERRED_METHODS = frozenset({"transfer_requirement", "court_order"})
+TRANSFERRED_KINDS = frozenset({"accredited_programme", "court_requirement"})
+NSI_REASON = "External NSI Referral"
+TRANSFER_REASON = "Requirement transfer"
+
+
+def sent_as(*, service: Service, requirement_type: str) -> str:
+    """'requirement_transfer' for a court requirement or programme the provider takes over by a transfer
+    of the requirement, else 'nsi' (an NSI bought and transferred to the hub)."""
+    if service.request_method in TRANSFERRED_METHODS:
+        return "requirement_transfer"
+    if requirement_type == RequirementType.COURT_ORDERED_PROGRAMME.value and service.kind in TRANSFERRED_KINDS:
+        return "requirement_transfer"
+    return "nsi"
+
+
+def prerequisites_of(*, session: Session, service_id: str) -> list[dict[str, Any]]:
+    """The services that must be bought before `service_id`: each once, {text, service_id, name}."""
+    service = session.get(Service, service_id)
+    found: list[dict[str, Any]] = []
+    for prerequisite in service.prerequisites if service else []:
+        if prerequisite.get("service_key") and prerequisite.get("mandatory"):
+            first = f"{service.provider_id}-{prerequisite['service_key']}"
+            name = session.scalar(select(Service.name).where(Service.id == first))
+            if name and all(f["service_id"] != first for f in found):
+                found.append({"text": prerequisite["text"], "service_id": first, "name": name})
+    return found
+
+
+def draft_data(referral: Referral) -> ReferralIn:
+    """What a draft holds, in the shape it was made from (for its edit form and PATCH)."""
+    person = referral.person
+    return ReferralIn.model_validate({
+        "person": {"crn": person.crn, "name": person.name, "date_of_birth": person.date_of_birth, "sex": person.sex,
+                   "area": person.area, "profile": person.profile or None},
+        "service_id": referral.service_id, "option_id": referral.option_id,
+        "requirement_type": referral.requirement_type, "team": referral.team,
+        "expected_start": referral.expected_start, "expected_end": referral.expected_end,
+        "risk_notes": referral.risk_notes, "support_notes": referral.support_notes,
+        "location_notes": referral.location_notes, "priority": referral.priority, "prison": referral.prison,
+        "release_date": referral.release_date, "msrp_modules": referral.msrp_modules,
+        "msrp_sessions": referral.msrp_sessions,
+    })
+
+
+def update_draft(*, session: Session, user: User, referral_id: int, data: ReferralIn,
+                 now: dt.datetime | None = None) -> Referral:
+    """Change a draft to `data` (same service); refused (409) once it has been submitted."""
+    now = utc_now(now)
+    referral = _load(session, user, referral_id)
+    if Role(user.role) not in PRACTITIONERS:
+        raise Forbidden("Only probation practitioners change referrals.")
+    if referral.status != Status.DRAFT.value:
+        raise Conflict("This referral has been submitted, so it can no longer be changed. Withdraw it and make a new one "
+                       "if something is wrong.", status=referral.status)
+    if data.service_id != referral.service_id:
+        raise InvalidInput("A draft stays with its service: make a new referral for another service.", field="service_id")
+    service = session.get(Service, referral.service_id)
+    assert service is not None
+    option = _option(session, service, data.option_id)
+    person = upsert_person(session=session, data=data.person, region=referral.region, now=now)
+    if person.id != referral.person_id:
+        open_one = session.scalar(
+            select(Referral.reference).where(
+                Referral.person_id == person.id, Referral.service_id == service.id, Referral.status.in_(OPEN_STATUSES)
+            )
+        )
+        if open_one:
+            raise Conflict(f"{person.crn} already has an open referral to {service.name} ({open_one}).")
+    values: dict[str, Any] = {
+        "person_id": person.id, "option_id": option.id if option else None,
+        "nsi_category": (option.nsi_category if option else None) or service.nsi_category,
+        "nsi_subtype": (option.nsi_subtype if option else None) or (service.nsi_subtypes[0] if service.nsi_subtypes else None),
+        "team": data.team or user.team, "requirement_type": data.requirement_type.value,
+        "expected_start": data.expected_start, "expected_end": data.expected_end, "risk_notes": data.risk_notes,
+        "support_notes": data.support_notes, "location_notes": data.location_notes, "priority": data.priority.value,
+        "prison": data.prison, "release_date": data.release_date, "msrp_modules": data.msrp_modules,
+        "msrp_sessions": data.msrp_sessions,
+    }
+    for name, value in values.items():
+        setattr(referral, name, value)
+    session.flush()
+    set_committed_value(referral, "person", person)
+    _record(session, referral.id, Status.DRAFT.value, Status.DRAFT.value, now=now, user=user, reason="Draft changed")
+    if "history" in referral.__dict__:
+        session.expire(referral, ["history"])
+    return referral
+
+
+def patch_draft(*, session: Session, user: User, referral_id: int, changes: ReferralPatch,
+                now: dt.datetime | None = None) -> Referral:
+    """Change only the fields `changes` gives (the API's PATCH); checked as a whole, like a new draft."""
+    referral = _load(session, user, referral_id)
+    current = draft_data(referral).model_dump(mode="json")
+    given = changes.model_dump(mode="json", exclude_unset=True)
+    person = {**current["person"], **(given.pop("person", None) or {})}
+    try:
+        data = ReferralIn.model_validate({**current, **given, "person": person})
+    except ValidationError as exc:
+        problems = error_messages(exc, label=lambda name: name.replace("_", " ").capitalize(), skip=("person",))
+        raise InvalidInput("The change cannot be made: " + "; ".join(problems.values()) + ".", problems=problems) from exc
+    return update_draft(session=session, user=user, referral_id=referral_id, data=data, now=now)
 
 
 # --- reading ----------------------------------------------------------------------------------
@@ -254,6 +367,7 @@ def to_out(session: Session, referral: Referral, user: User) -> ReferralOut:
         provider=referral.provider_id.upper(), nsi_category=referral.nsi_category, nsi_subtype=referral.nsi_subtype,
         region=referral.region, team=referral.team, referred_by=referred_by,
         requirement_type=referral.requirement_type, referral_date=referral.referral_date,
+        sent_as=sent_as(service=session.get(Service, referral.service_id), requirement_type=referral.requirement_type),
         expected_start=referral.expected_start, expected_end=referral.expected_end, actual_end=referral.actual_end,
         risk_notes=referral.risk_notes, support_notes=referral.support_notes, location_notes=referral.location_notes,
         priority=referral.priority, prison=referral.prison, release_date=referral.release_date,
@@ -343,7 +457,8 @@ def submit(*, session: Session, user: User, referral_id: int, override_reason: s
         person=referral.person, override=override_reason, today=now.date(),
     )
     if checks.blocks:
-        raise InvalidInput("The referral cannot be submitted.", problems=checks.blocks, warnings=checks.warnings)
+        raise InvalidInput("The referral cannot be submitted.", problems=checks.blocks, warnings=checks.warnings,
+                           links={text: f"/services/{sid}" for text, sid in checks.links.items()})
     values = {
         "warnings": checks.warnings,
         "eligibility_result": checks.eligibility.value if checks.eligibility else None,
@@ -357,8 +472,14 @@ def submit(*, session: Session, user: User, referral_id: int, override_reason: s
 
 
 def transfer(*, session: Session, user: User, referral_id: int, now: dt.datetime | None = None) -> Referral:
-    """Referred → transferred: the NSI goes to the provider's hub, officer unallocated."""
-    return _change(session, user, referral_id, Action.TRANSFER, reason="External NSI Referral", now=now)
+    """Referred → transferred: the NSI (or the court requirement) goes to the provider's hub, officer unallocated."""
+    referral = _load(session, user, referral_id)
+    service = session.get(Service, referral.service_id)
+    assert service is not None
+    # The history says how it went: an NSI bought from the hub, or a court requirement transferred.
+    how = sent_as(service=service, requirement_type=referral.requirement_type)
+    reason = TRANSFER_REASON if how == "requirement_transfer" else NSI_REASON
+    return _change(session, user, referral_id, Action.TRANSFER, reason=reason, now=now, referral=referral)
 
 
 def accept(*, session: Session, user: User, referral_id: int, now: dt.datetime | None = None) -> Referral:

@@ -14,12 +14,15 @@ from ratecard.accounts.deps import WebUser
 from ratecard.accounts.service import Role, caseworkers
 from ratecard.catalogue import service as catalogue
 from ratecard.deps import DbSession, PageNumber, RecordId
-from ratecard.forms import date_from_parts
+from ratecard.eligibility import forms as profile_forms
+from ratecard.eligibility import labels
+from ratecard.eligibility.profile import Profile
 from ratecard.errors import Conflict, InvalidInput, NotFound
+from ratecard.forms import error_messages
 from ratecard.pages import render
-from ratecard.referrals import service
-from ratecard.referrals.schemas import Priority, ReferralIn, RequirementType, TransitionIn
-from ratecard.referrals.workflow import Action, Status, may_record_registration
+from ratecard.referrals import forms, service
+from ratecard.referrals.schemas import Priority, RequirementType, TransitionIn
+from ratecard.referrals.workflow import PRACTITIONERS, Action, Status, may_record_registration
 from ratecard.security.csrf import FIELD, check_csrf
 
 router = APIRouter(include_in_schema=False)
@@ -80,13 +83,27 @@ async def dashboard(request: Request, session: DbSession, user: WebUser, status:
     past_end = result.page > result.pages and result.total > 0
     return render(request, "referrals/dashboard.html", status_code=404 if past_end else 200, user=user, result=result,
                   status=chosen, q=q or "", statuses=list(Status), tab_names=status_names(user),
-                  status_name=status_namer(user), providers=provider_names(session), past_end=past_end, link=link,
+                  status_name=status_namer(user), providers=provider_names(session), past_end=past_end, link=link, labels=labels,
                   title="Referrals")
 
 
-def _referral_form(request: Request, service_item, raw: dict, errors: dict[str, str], status_code: int = 200) -> HTMLResponse:
-    return render(request, "referrals/new.html", status_code=status_code, service=service_item, raw=raw, errors=errors,
-                  requirement_types=list(RequirementType), priorities=list(Priority), title="Make a referral")
+def _referral_form(request: Request, session, service_item, raw: dict, facts: dict, errors: dict[str, str],  # type: ignore[no-untyped-def]
+                   status_code: int = 200, referral_id: int | None = None) -> HTMLResponse:
+    return render(request, "referrals/new.html", status_code=status_code, service=service_item, raw=raw, facts=facts,
+                  errors=errors, questions=forms.profile_questions(), prefix=forms.PROFILE_PREFIX,
+                  requirement_types=list(RequirementType), priorities=list(Priority), labels=labels,
+                  prerequisites=service.prerequisites_of(session=session, service_id=service_item.id),
+                  referral_id=referral_id, title="Change the draft referral" if referral_id else "Make a referral")
+
+
+def _first_form(request: Request, session, service_id: str, option_id: str | None, raw: dict, facts: dict) -> HTMLResponse:  # type: ignore[no-untyped-def]
+    item = catalogue.get_service(session=session, service_id=service_id)
+    if option_id is None and len(item.options) == 1:
+        option_id = item.options[0].id  # one option: chosen already
+    raw = {**raw, "service_id": service_id, "option_id": option_id}
+    raw.setdefault("requirement_type", forms.default_requirement_type(
+        request_method=item.request_method.value, kind=item.kind.value, setting=facts.get("setting")))
+    return _referral_form(request, session, item, raw, facts, {})
 
 
 @router.get("/referrals/new", response_class=HTMLResponse)
@@ -94,70 +111,95 @@ async def new_referral(request: Request, session: DbSession, user: WebUser, serv
     """The referral form for one service (chosen from the catalogue)."""
     if not service_id:
         return RedirectResponse("/services", status_code=303)  # type: ignore[return-value]
-    item = catalogue.get_service(session=session, service_id=service_id)
-    return _referral_form(request, item, {"service_id": service_id}, {})
-
-
-def _referral_data(form) -> dict[str, Any]:  # type: ignore[no-untyped-def]
-    text = lambda name: (str(form.get(name, "")).strip() or None)  # noqa: E731
-    data: dict[str, Any] = {
-        "person": {
-            "crn": text("crn") or "", "name": text("name") or "", "date_of_birth": date_from_parts(form, "date_of_birth"),
-            "sex": text("sex"), "area": text("area"),
-        },
-        "service_id": text("service_id") or "",
-        "option_id": text("option_id"),
-        "requirement_type": text("requirement_type") or RequirementType.RAR_ACTIVITY.value,
-        "team": text("team"),
-        "expected_start": date_from_parts(form, "expected_start"),
-        "expected_end": date_from_parts(form, "expected_end"),
-        "risk_notes": text("risk_notes"),
-        "support_notes": text("support_notes"),
-        "location_notes": text("location_notes"),
-        "priority": text("priority") or Priority.ROUTINE.value,
-        "prison": text("prison"),
-        "release_date": date_from_parts(form, "release_date"),
-        "msrp_modules": [str(m) for m in form.getlist("msrp_modules") if str(m).strip()],
-        "msrp_sessions": text("msrp_sessions"),
-    }
-    return data
+    return _first_form(request, session, service_id, None, {}, {})
 
 
 @router.post("/referrals/new")
 async def create_referral(request: Request, session: DbSession, user: WebUser) -> Response:
-    """Create the draft, or show the form again with what is wrong."""
+    """Create the draft, or show the form again with what is wrong; with `prefill` (Refer on the match
+    results) show the form filled in with the person's answers, creating nothing."""
     form = await request.form()
     check_csrf(request, str(form.get(FIELD, "")))
-    data = _referral_data(form)
-    raw = {k: v for k, v in form.items() if k != FIELD}
-    errors: dict[str, str] = {}
-    try:
-        referral, _ = service.create_referral(session=session, user=user, data=ReferralIn.model_validate(data))
-    except ValidationError as exc:
-        for error in exc.errors():
-            loc = [str(p) for p in error["loc"] if p != "person"]
-            errors.setdefault(loc[0] if loc else "form", error["msg"])
-    except InvalidInput as exc:
-        errors[str(exc.details.get("field", "form"))] = str(exc)
+    if form.get("prefill"):
+        chosen = str(form.get("service_option", "")).split(" ", 1)
+        service_id = str(form.get("service_id", "")) or chosen[0]
+        option_id = chosen[1] if len(chosen) == 2 and not form.get("service_id") else None
+        if not service_id:
+            raise InvalidInput("Choose a service to refer to.")
+        raw, facts = forms.prefill(form, service_id=service_id, option_id=option_id)
+        return _first_form(request, session, service_id, option_id, raw, facts)
+    data, raw, facts, errors = forms.referral_from_form(form)
+    if data is not None:
+        try:
+            referral, _ = service.create_referral(session=session, user=user, data=data)
+        except InvalidInput as exc:
+            errors[str(exc.details.get("field", "form"))] = str(exc)
     if errors:
         # The service is needed only to show the form again.
         try:
-            item = catalogue.get_service(session=session, service_id=data["service_id"])
+            item = catalogue.get_service(session=session, service_id=str(raw.get("service_id", "")))
         except NotFound:
             raise NotFound("Choose a service from the catalogue first.") from None
-        return _referral_form(request, item, raw, errors, status_code=400)
+        return _referral_form(request, session, item, raw, facts, errors, status_code=400)
+    return RedirectResponse(f"/referrals/{referral.id}", status_code=303)
+
+
+def _draft(session, user, referral_id: int):  # type: ignore[no-untyped-def]
+    referral = service.get_referral(session=session, user=user, referral_id=referral_id, channel="web")
+    if referral.status != Status.DRAFT.value:
+        raise Conflict("This referral has been submitted, so it can no longer be changed.")
+    return referral
+
+
+@router.get("/referrals/{referral_id}/edit", response_class=HTMLResponse)
+async def edit_referral(request: Request, session: DbSession, user: WebUser, referral_id: RecordId) -> HTMLResponse:
+    """The draft's form, filled in with what it holds; refused once it is submitted."""
+    referral = _draft(session, user, referral_id)
+    raw, facts = forms.raw_of(service.draft_data(referral))
+    item = catalogue.get_service(session=session, service_id=referral.service_id)
+    return _referral_form(request, session, item, raw, facts, {}, referral_id=referral.id)
+
+
+@router.post("/referrals/{referral_id}/edit")
+async def save_referral(request: Request, session: DbSession, user: WebUser, referral_id: RecordId) -> Response:
+    """Save the changed draft, or show its form again with what is wrong."""
+    form = await request.form()
+    check_csrf(request, str(form.get(FIELD, "")))
+    referral = _draft(session, user, referral_id)
+    data, raw, facts, errors = forms.referral_from_form(form)
+    if data is not None:
+        try:
+            service.update_draft(session=session, user=user, referral_id=referral.id, data=data)
+        except InvalidInput as exc:
+            errors[str(exc.details.get("field", "form"))] = str(exc)
+    if errors:
+        item = catalogue.get_service(session=session, service_id=referral.service_id)
+        return _referral_form(request, session, item, {**raw, "service_id": referral.service_id}, facts, errors,
+                              status_code=400, referral_id=referral.id)
     return RedirectResponse(f"/referrals/{referral.id}", status_code=303)
 
 
 def _detail(request: Request, session, user, referral_id: int, *, problems: list[str] | None = None,  # type: ignore[no-untyped-def]
-            status_code: int = 200) -> HTMLResponse:
+            links: dict[str, str] | None = None, status_code: int = 200) -> HTMLResponse:
     referral = service.get_referral(session=session, user=user, referral_id=referral_id, channel="web")
     out = service.to_out(session, referral, user)
     workers = caseworkers(session=session, provider_id=referral.provider_id) if Action.ALLOCATE in out.allowed_actions else []
     can_register = may_record_registration(out.status, Role(user.role)) and out.registered_at is None
+    facts = [row for row in profile_forms.summary(_stored_profile(out.person.profile))
+             if row["name"] not in forms.OWN_FIELDS]
     return render(request, "referrals/detail.html", status_code=status_code, referral=out, caseworkers=workers,
-                  can_register=can_register, problems=problems or [], status_name=status_namer(user),
-                  providers=provider_names(session), title=f"Referral {out.reference}")
+                  can_register=can_register, problems=problems or [], links=links or {}, status_name=status_namer(user),
+                  providers=provider_names(session), labels=labels, facts=facts,
+                  can_edit=out.status is Status.DRAFT and Role(user.role) in PRACTITIONERS,
+                  prerequisites=service.prerequisites_of(session=session, service_id=out.service_id),
+                  title=f"Referral {out.reference}")
+
+
+def _stored_profile(data: dict) -> Profile | None:
+    try:
+        return Profile.model_validate(data or {})
+    except ValidationError:
+        return None  # stored under an older Profile: shown without the facts rather than failing
 
 
 @router.get("/referrals/{referral_id}", response_class=HTMLResponse)
@@ -191,11 +233,14 @@ async def change_status(request: Request, session: DbSession, user: WebUser, ref
             caseworker_id=int(str(form.get("caseworker_id"))) if str(form.get("caseworker_id", "")).isdecimal() else None,
         )
     except ValidationError as exc:
-        raise InvalidInput("; ".join(e["msg"] for e in exc.errors())) from exc
+        messages = error_messages(exc, label=lambda name: {"reason": "The reason", "override_reason": "The override reason"}
+                                  .get(name, name.replace("_", " ").capitalize()))
+        return _detail(request, session, user, referral_id, problems=list(messages.values()), status_code=400)
     try:
         service.perform(session=session, user=user, referral_id=referral_id, action=chosen, body=body)
     except (InvalidInput, Conflict) as exc:
         # Show the referral again with what stops the action, as a GOV.UK error summary.
         problems = list(exc.details.get("problems", [])) or [str(exc)]
-        return _detail(request, session, user, referral_id, problems=problems, status_code=exc.status_code)
+        links = dict(exc.details.get("links", {}) or {})
+        return _detail(request, session, user, referral_id, problems=problems, links=links, status_code=exc.status_code)
     return RedirectResponse(f"/referrals/{referral_id}", status_code=303)
