@@ -162,3 +162,30 @@ def test_it_does_not_import_alembic_for_commands_that_do_not_migrate():
     code = "import sys, ratecard.cli; print('alembic' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.stdout.strip() == "False"
+
+
+def test_it_says_to_upgrade_a_database_migrated_by_an_older_version(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from ratecard import migrate
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    migrate.upgrade(url=url, revision="0007_option_nsi_category")  # before services.recipient
+    profile = tmp_path / "p.json"
+    profile.write_text('{"age": 30}')
+    done = subprocess.run([sys.executable, "-m", "ratecard.cli", "match", "--profile", str(profile)],
+                          env={**os.environ, "DATABASE_URL": url}, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert "older version of ratecard" in done.stderr and "db upgrade" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_it_loads_neither_the_referral_workflow_nor_argon2_for_a_match():
+    import subprocess
+    import sys
+
+    code = ("import sys, ratecard.cli; print(sorted(m for m in ('argon2', 'ratecard.referrals.service', "
+            "'ratecard.catalogue.parsers', 'sqlalchemy.dialects.postgresql') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.stdout.strip() == "[]"

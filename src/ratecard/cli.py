@@ -16,18 +16,14 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from ratecard.accounts.demo import create_demo_users
-from ratecard.accounts.service import Role, create_user
-from ratecard.catalogue import service as catalogue
-from ratecard.catalogue.export import CSV_COLUMNS, csv_rows, export_record
-from ratecard.catalogue.loading import brochure_files, import_files
+from ratecard.accounts.roles import Role
 from ratecard.catalogue.schemas import Delivery, ImportReport, Kind, ServiceFilters, Setting
 from ratecard.config import get_settings
 from ratecard.db import default_sessions, transaction
-from ratecard.eligibility import service as eligibility
-from ratecard.eligibility.profile import Profile
 from ratecard.errors import RatecardError
-from ratecard.referrals.notifications import FileSender, SmtpSender, send_pending
+
+# Each command imports what only it needs when it runs, so a command starts without paying for the
+# others (the referral workflow, the parsers, argon2, Alembic): `ratecard match` has to answer fast.
 
 app = typer.Typer(help="ratecard: find, buy, deliver and pay for rehabilitation interventions.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema (Alembic migrations).", no_args_is_help=True)
@@ -81,6 +77,23 @@ def _print_report(report: ImportReport) -> None:
     err.print(f"  fields filled: {filled}", highlight=False, soft_wrap=True)
     for note in report.needs_review:
         err.print(f"  [yellow]needs review:[/] {note}", highlight=False, soft_wrap=True)
+    err.print(
+        f"  rules anchored to their text: {report.rules_anchored}; rules without an anchor: {report.rules_without_anchor}",
+        highlight=False,
+        soft_wrap=True,
+    )
+    for moved in report.anchors_moved:
+        err.print(f"  [cyan]re-anchored:[/] {moved}", highlight=False, soft_wrap=True)
+    for lost in report.anchors_lost:
+        err.print(f"  [yellow]anchor lost:[/] {lost}", highlight=False, soft_wrap=True)
+    for m in report.summary_mismatches:
+        printed = " (the printed text has it: the parse and the text differ)" if m.printed else ""
+        err.print(
+            f"  [yellow]summary disagrees:[/] {m.name} ({m.service_id}) says '{m.said}' ({m.value:g} {m.unit}); "
+            f"the {m.basis} give {', '.join(f'{v:g}' for v in m.found) or 'none'}{printed}",
+            highlight=False,
+            soft_wrap=True,
+        )
 
 
 @catalogue_app.command("import")
@@ -89,6 +102,8 @@ def catalogue_import(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Parse and report, write nothing.")] = False,
 ) -> None:
     """Import brochures: one transaction each; a broken file writes nothing and fails the command."""
+    from ratecard.catalogue.loading import brochure_files, import_files
+
     settings = get_settings()
     if not files:
         files = brochure_files(settings.brochures_dir)
@@ -142,6 +157,8 @@ def catalogue_list(
     format: _FormatOpt = "table",
 ) -> None:
     """List services, filtered and searched like the web catalogue."""
+    from ratecard.catalogue import service as catalogue
+
     filters = _filters(
         q=q, provider=provider, category=category, kind=kind, delivery=delivery, area=area, setting=setting,
         rar_usable=rar,
@@ -174,6 +191,8 @@ def catalogue_show(
     format: _FormatOpt = "text",
 ) -> None:
     """Show one service in full."""
+    from ratecard.catalogue import service as catalogue
+
     try:
         with transaction(default_sessions()) as session:
             service = catalogue.get_service(session=session, service_id=service_id)
@@ -218,6 +237,9 @@ def catalogue_export(
     category: Optional[str] = None,
 ) -> None:
     """Print the catalogue: JSON (one object per service) or CSV (one row per option)."""
+    from ratecard.catalogue import service as catalogue
+    from ratecard.catalogue.export import CSV_COLUMNS, csv_rows, export_record
+
     if format not in ("json", "csv"):
         raise _fail("--format must be json or csv", 2)
     filters = _filters(provider=provider, category=category)
@@ -231,11 +253,47 @@ def catalogue_export(
     writer.writerows(csv_rows(services))
 
 
+@catalogue_app.command("anchor")
+def catalogue_anchor(
+    write: Annotated[bool, typer.Option("--write", help="Edit the overlay files; without it, only say what would change.")] = False,
+    files: Annotated[Optional[list[Path]], typer.Argument(help="Brochure files; default: every brochure in RATECARD_BROCHURES_DIR.")] = None,
+) -> None:
+    """Give every overlay rule without a quote one from the brochure line it cites, so it can be re-anchored."""
+    from ratecard.catalogue.loading import brochure_files
+
+    from ratecard.catalogue.anchors import plan_quotes, write_quotes
+    from ratecard.catalogue.parsers import read_text
+    from ratecard.catalogue.parsers.base import BrochureError
+
+    settings = get_settings()
+    files = files or brochure_files(settings.brochures_dir)
+    if not files:
+        raise _fail(f"no brochure files in {settings.brochures_dir}")
+    total = 0
+    for path in files:
+        try:
+            plan = plan_quotes(read_text(path), file=path.name, overlay_dir=settings.overlay_dir)
+        except BrochureError as exc:
+            raise _fail(str(exc)) from exc
+        for edit in plan.edits:
+            out.print(f"{plan.overlay.name} {edit.where} (line {edit.line}): quote: {edit.quote!r}", highlight=False,
+                      soft_wrap=True)
+        for why in plan.skipped:
+            err.print(f"[yellow]{plan.overlay.name} skipped[/] {why}", highlight=False, soft_wrap=True)
+        if write:
+            write_quotes(plan)
+        total += len(plan.edits)
+    verb = "added" if write else "would add"
+    err.print(f"{verb} {total} quotes" + ("" if write else " (run with --write to edit the overlays)"), highlight=False)
+
+
 @catalogue_app.command("rules-report")
 def catalogue_rules_report(
     format: _FormatOpt = "table",
 ) -> None:
     """Per brochure: services whose printed criteria are fully, partly or not encoded as rules."""
+    from ratecard.eligibility import service as eligibility
+
     with transaction(default_sessions()) as session:
         rows = eligibility.rules_report(session=session)
     if format == "json":
@@ -246,11 +304,25 @@ def catalogue_rules_report(
         by_file.setdefault(f"{row.file} ({row.provider})", []).append(row)
     for file, items in by_file.items():
         counts = {status: sum(1 for r in items if r.status == status) for status in ("full", "partial", "none", "no criteria")}
-        out.print(f"[bold]{file}[/]: " + ", ".join(f"{n} {status}" for status, n in counts.items()), highlight=False)
+        lines = {k: sum(getattr(r, k) for r in items) for k in ("decided", "noted", "uncovered")}
+        out.print(f"[bold]{file}[/]: " + ", ".join(f"{n} {status}" for status, n in counts.items())
+                  + f"; criteria lines: {lines['decided']} decided by a rule, {lines['noted']} noted with a reason,"
+                  f" {lines['uncovered']} not covered", highlight=False)
         for row in items:
             if row.status in ("partial", "none"):
                 out.print(f"  {row.status:8} {row.service_id} ({row.encoded}/{row.criteria} criteria lines)", highlight=False,
                           soft_wrap=True)
+    _print_lost_anchors()
+
+
+def _print_lost_anchors() -> None:
+    # Rules left out of the decision because the text they quote is no longer in the brochure.
+    from ratecard.catalogue import service as catalogue
+
+    with transaction(default_sessions()) as session:
+        lost = catalogue.lost_anchors(session=session)
+    for file, service_id, note in lost:
+        out.print(f"[yellow]{file}[/] {service_id}: {note}", highlight=False, soft_wrap=True)
 
 
 @app.command("match")
@@ -259,6 +331,9 @@ def match(
     format: _FormatOpt = "json",
 ) -> None:
     """Decide every service for one person: eligible, ineligible or unknown, with reasons."""
+    from ratecard.eligibility import service as eligibility
+    from ratecard.eligibility.profile import Profile
+
     try:
         data = yaml.safe_load(profile.read_text(encoding="utf-8")) or {}
         person = Profile.model_validate(data)
@@ -290,6 +365,8 @@ app.add_typer(outbox_app, name="outbox")
 @users_app.command("demo")
 def users_demo() -> None:
     """Create the demo users (one or more per role; password in the README). Not for production."""
+    from ratecard.accounts.demo import create_demo_users
+
     with transaction(default_sessions()) as session:
         made = create_demo_users(session=session)
     err.print(f"demo users created: {', '.join(made) if made else 'none (already there)'}")
@@ -305,6 +382,8 @@ def users_create(
     provider: Annotated[Optional[str], typer.Option(help="Hub staff and caseworkers: provider code.")] = None,
 ) -> None:
     """Create a user; the password is asked for (or read from RATECARD_NEW_PASSWORD)."""
+    from ratecard.accounts.service import create_user
+
     password = os.environ.get("RATECARD_NEW_PASSWORD") or typer.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
         with transaction(default_sessions()) as session:
@@ -318,6 +397,8 @@ def users_create(
 @outbox_app.command("send")
 def outbox_send(limit: int = 100) -> None:
     """Send queued emails: by SMTP when RATECARD_SMTP_HOST is set, else as .eml files in RATECARD_OUTBOX_DIR."""
+    from ratecard.referrals.notifications import FileSender, SmtpSender, send_pending
+
     settings = get_settings()
     sender = SmtpSender(settings.smtp_host, settings.smtp_port) if settings.smtp_host else FileSender(settings.outbox_dir)
     with transaction(default_sessions()) as session:
@@ -329,13 +410,25 @@ def outbox_send(limit: int = 100) -> None:
 
 @app.command("setup")
 def setup(
-    demo: Annotated[bool, typer.Option("--demo/--no-demo", help="Also create the demo users.")] = False,
+    demo: Annotated[bool, typer.Option("--demo/--no-demo", help="Also create the demo users and demo referrals.")] = False,
 ) -> None:
-    """Migrate the database and import every brochure (and, with --demo, the demo users)."""
+    """Migrate the database and import every brochure (and, with --demo, the demo users and referrals)."""
     db_upgrade()
     catalogue_import(files=None, dry_run=False)
     if demo:
         users_demo()
+        demo_data()
+
+
+def demo_data() -> None:
+    """Create the lived-in demo referrals (made-up people, every status). Not for production."""
+    from ratecard.demo import create_demo_data  # the referral service is only needed here
+
+    with transaction(default_sessions()) as session:
+        report = create_demo_data(session=session)
+    err.print(f"demo referrals created: {report.made}, already there: {report.skipped}")
+    for problem in report.unplaced:
+        err.print(f"  not made: {problem}")
 
 
 @app.command("serve")
@@ -365,7 +458,7 @@ def serve(
 
 
 def main() -> None:  # pragma: no cover - console entry point
-    """Run the CLI, turning bad settings into a clear message."""
+    """Run the CLI, turning bad settings and a database not set up for this version into clear messages."""
     from sqlalchemy.exc import OperationalError, ProgrammingError
 
     try:
@@ -375,11 +468,17 @@ def main() -> None:  # pragma: no cover - console entry point
         raise SystemExit(2) from exc
     except (OperationalError, ProgrammingError) as exc:
         text = str(exc.orig).lower()
-        if "no such table" not in text and "does not exist" not in text:
-            raise
-        # A database that was never migrated: say what to do, not a traceback.
-        err.print("[bold red]error:[/] the database has no ratecard tables yet: run `ratecard setup` (or `ratecard db upgrade`).")
-        raise SystemExit(2) from exc
+        if "no such table" in text or ("relation" in text and "does not exist" in text):
+            # A database that was never migrated: say what to do, not a traceback.
+            err.print("[bold red]error:[/] the database has no ratecard tables yet: run `ratecard setup` (or `ratecard db upgrade`).",
+                      soft_wrap=True)
+            raise SystemExit(2) from exc
+        if "no such column" in text or ("column" in text and "does not exist" in text):
+            # Migrated for an older version of ratecard than this one.
+            err.print("[bold red]error:[/] the database was set up by an older version of ratecard: run `ratecard db upgrade`"
+                      " (or `ratecard setup`, which also re-imports the catalogue).", soft_wrap=True)
+            raise SystemExit(2) from exc
+        raise
 
 
 if __name__ == "__main__":  # pragma: no cover

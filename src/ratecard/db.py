@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -9,7 +11,6 @@ from pathlib import Path
 import datetime as dt
 
 from sqlalchemy import DateTime, Engine, MetaData, Table, create_engine, event
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.types import TypeDecorator
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
@@ -88,9 +89,14 @@ def make_engine(url: str, *, echo: bool = False, wait_seconds: float = 5) -> Eng
     return create_engine(url, echo=echo, pool_recycle=1800, pool_size=5, max_overflow=10, pool_timeout=wait_seconds)
 
 
-def upsert_insert(session: Session, table: Table) -> postgresql.Insert | sqlite.Insert:
+def upsert_insert(session: Session, table: Table) -> Any:
     """An INSERT on `table` with ON CONFLICT clauses for the session's backend (SQLite or PostgreSQL)."""
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    # Imported here: the PostgreSQL dialect package costs a tenth of a second to load, and only
+    # writes that upsert need it.
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects import postgresql as dialect
+    else:
+        from sqlalchemy.dialects import sqlite as dialect
     return dialect.insert(table)
 
 

@@ -625,6 +625,16 @@ def _postcode_parts(text: str) -> tuple[str, str | None] | None:
     return (match.group(1), match.group(2)) if match else None
 
 
+def full_postcode(text: str) -> str | None:
+    """`text` written as a full postcode ("LA4 4AA") if it is one the ONS Postcode Directory holds
+    for England and Wales or elsewhere in the UK, else None (a typing slip, an outward code alone)."""
+    parts = _postcode_parts(text)
+    if parts is None or parts[1] is None:
+        return None
+    outward, inward = parts
+    return f"{outward} {inward}" if gazetteer().postcode(outward, inward) else None
+
+
 @lru_cache(maxsize=65536)
 def resolve(text: str) -> Place:
     """Every place `text` may be: a town or village ("Morecambe"), "town, county" ("Ashford, Kent"),

@@ -1,4 +1,4 @@
-"""The ASGI application: REST API under /api/v1, web pages, OpenAPI at /docs, static assets."""
+"""The ASGI application: REST API under /api/v1, web pages, the API reference at /docs, static assets."""
 
 from __future__ import annotations
 
@@ -15,10 +15,14 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
+from ratecard import apidocs
 from ratecard.accounts import api as accounts_api
 from ratecard.accounts import web as accounts_web
+from ratecard.admin import web as admin_web
 from ratecard.catalogue import api as catalogue_api
 from ratecard.catalogue import web as catalogue_web
+from ratecard.delivery import api as delivery_api
+from ratecard.delivery import web as delivery_web
 from ratecard.eligibility import api as eligibility_api
 from ratecard.eligibility import web as eligibility_web
 from ratecard.referrals import api as referrals_api
@@ -29,15 +33,16 @@ from ratecard.config import Settings, get_settings
 from ratecard.db import make_engine, make_sessionmaker
 from ratecard.errors import InvalidInput, NotSignedIn, RatecardError
 from ratecard.openapi import describe
-from ratecard.pages import error_page
+from ratecard.pages import error_page, render
 from ratecard.security.edge import EdgeGuard
 from ratecard.security.headers import SecurityHeaders, inline_script_hashes
 from ratecard.templating import make_templates
 
 STATIC_DIR = Path(__file__).parent / "static"
 PAGE_TEMPLATE = Path(govuk_frontend_jinja.__file__).parent / "templates" / "template.html"
+# Swagger UI's own markup fails accessibility checks: it is kept only as an explorer at /docs/try.
 _DOCS_PAGE = """<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>ratecard API</title>
+<html lang="en"><head><meta charset="utf-8"><title>ratecard API explorer</title>
 <link rel="stylesheet" href="/static/swagger/swagger-ui.css"></head>
 <body><div id="swagger-ui"></div>
 <script src="/static/swagger/swagger-ui-bundle.js"></script>
@@ -67,7 +72,7 @@ def create_app(*, settings: Settings | None = None, sessions: sessionmaker[Sessi
     app.add_middleware(
         EdgeGuard, max_body_bytes=settings.max_body_bytes, max_header_bytes=settings.max_header_bytes,
         body_timeout=settings.body_timeout_seconds,
-        headers=SecurityHeaders(script_hashes=inline_script_hashes(PAGE_TEMPLATE), relaxed_style_paths=("/docs",)),
+        headers=SecurityHeaders(script_hashes=inline_script_hashes(PAGE_TEMPLATE), relaxed_style_paths=("/docs/try",)),
     )
     app.state.settings = settings
     app.state.sessions = sessions
@@ -82,8 +87,17 @@ def create_app(*, settings: Settings | None = None, sessions: sessionmaker[Sessi
     app.mount("/static/swagger", StaticFiles(directory=assets / "swagger-ui-dist", check_dir=False), "swagger")
     app.mount("/static/app", StaticFiles(directory=STATIC_DIR), "app_static")
 
-    @app.get("/docs", include_in_schema=False)
-    async def api_docs() -> HTMLResponse:
+    @app.get("/docs", include_in_schema=False, response_class=HTMLResponse)
+    async def api_docs(request: Request) -> HTMLResponse:
+        """The API reference: a GOV.UK page made from the OpenAPI document."""
+        info, tags, schemas = apidocs.reference(app)
+        token = next((op.anchor for tag in tags for op in tag.operations if op.path == "/api/v1/tokens"), "")
+        return render(request, "docs/reference.html", info=info, tags=tags, schemas=schemas, token_anchor=token,
+                      title="API reference")
+
+    @app.get("/docs/try", include_in_schema=False)
+    async def api_explorer() -> HTMLResponse:
+        """Swagger UI, to try requests (it does not meet accessibility standards; /docs does)."""
         return HTMLResponse(_DOCS_PAGE)
 
     app.include_router(catalogue_api.router)
@@ -94,6 +108,9 @@ def create_app(*, settings: Settings | None = None, sessions: sessionmaker[Sessi
     app.include_router(accounts_web.router)
     app.include_router(referrals_api.router)
     app.include_router(referrals_web.router)
+    app.include_router(delivery_api.router)
+    app.include_router(delivery_web.router)
+    app.include_router(admin_web.router)
 
     @app.exception_handler(RatecardError)
     async def _domain_error(request: Request, exc: RatecardError):  # type: ignore[no-untyped-def]

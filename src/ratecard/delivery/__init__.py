@@ -1,0 +1,1 @@
+"""Delivery: appointments, attendance and what was delivered against what was bought."""

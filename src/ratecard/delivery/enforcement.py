@@ -1,0 +1,100 @@
+"""Enforcement after missed appointments: an unacceptable absence asks the practitioner for a warning;
+a second within the warning window of a warning is breach action due (data/delivery/enforcement.yaml)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from ratecard.accounts.models import User
+from ratecard.accounts.service import Role
+from ratecard.db import utc_now
+from ratecard.delivery import service
+from ratecard.delivery.codes import absence_codes, enforcement_rules
+from ratecard.delivery.models import Appointment, EnforcementWarning
+from ratecard.delivery.schemas import LONDON
+from ratecard.errors import Conflict, Forbidden, InvalidInput, NotFound
+
+
+@dataclass(frozen=True)
+class Failure:
+    """One unacceptable absence and what it calls for: 'warning due', 'warned' or 'breach action due'."""
+
+    appointment_id: int
+    on: dt.date
+    state: str
+    warning_on: dt.date | None  # the warning given for it, or the earlier warning a breach follows
+
+
+def _enforceable(session: Session, referral_id: int) -> list[Appointment]:
+    codes = [c.code for c in absence_codes().codes if c.enforceable]
+    return list(session.scalars(
+        select(Appointment).where(Appointment.referral_id == referral_id, Appointment.absence.in_(codes))
+        .order_by(Appointment.starts_at)
+    ))
+
+
+def failures(session: Session, referral_id: int) -> list[Failure]:
+    """Each unacceptable absence of the referral, in time order, with what it calls for."""
+    months = enforcement_rules().warning_window_months
+    warnings = {w.appointment_id: w for w in session.scalars(
+        select(EnforcementWarning).where(EnforcementWarning.referral_id == referral_id))}
+    found = []
+    for appointment in _enforceable(session, referral_id):
+        day = appointment.starts_at.astimezone(LONDON).date()
+        earlier = [w.given_on for w in warnings.values()
+                   if w.appointment_id != appointment.id and w.given_on <= day
+                   and day <= service.add_months_to_date(w.given_on, months)]
+        if earlier:
+            found.append(Failure(appointment.id, day, "breach action due", max(earlier)))
+        elif appointment.id in warnings:
+            found.append(Failure(appointment.id, day, "warned", warnings[appointment.id].given_on))
+        else:
+            found.append(Failure(appointment.id, day, "warning due", None))
+    return found
+
+
+def alerts(session: Session, referral_id: int) -> list[str]:
+    """The practitioner's enforcement alerts, in words."""
+    source = enforcement_rules().source
+    words = []
+    for f in failures(session, referral_id):
+        if f.state == "warning due":
+            words.append(f"Warning due: unacceptable absence on {f.on:%-d %B %Y}")
+        elif f.state == "breach action due":
+            words.append(f"Breach action due: unacceptable absence on {f.on:%-d %B %Y}, within "
+                         f"{enforcement_rules().warning_window_months} months of the warning of {f.warning_on:%-d %B %Y} ({source})")
+    return words
+
+
+def record_warning(*, session: Session, user: User, appointment_id: int, given_on: dt.date | None = None,
+                   note: str | None = None, now: dt.datetime | None = None) -> EnforcementWarning:
+    """The practitioner records the warning given for one unacceptable absence (once)."""
+    now = utc_now(now)
+    appointment = session.get(Appointment, appointment_id)
+    if appointment is None:
+        raise NotFound(f"No appointment {appointment_id}.")
+    try:
+        referral = service.load_referral(session, user, appointment.referral_id)
+    except NotFound:
+        raise NotFound(f"No appointment {appointment_id}.") from None
+    if Role(user.role) not in (Role.PRACTITIONER, Role.ADMIN):
+        raise Forbidden("The practitioner who manages the order gives warnings.")
+    code = absence_codes().get(appointment.absence or "")
+    if code is None or not code.enforceable:
+        raise Conflict("A warning follows an unacceptable absence; this appointment has none.")
+    given_on = given_on or now.astimezone(LONDON).date()
+    if given_on < appointment.starts_at.astimezone(LONDON).date() or given_on > now.astimezone(LONDON).date():
+        raise InvalidInput("The warning's date is between the absence and today.", field="given_on")
+    warning = EnforcementWarning(referral_id=referral.id, appointment_id=appointment.id, given_on=given_on,
+                                 given_by_id=user.id, note=" ".join(note.split()) if note and note.strip() else None)
+    try:
+        with session.begin_nested():  # the unique appointment_id says "once", whoever races
+            session.add(warning)
+    except IntegrityError:
+        raise Conflict("A warning for this absence was already recorded.") from None
+    return warning

@@ -1,0 +1,259 @@
+"""Web pages of delivery: a referral's appointments, budget, action plan, warnings and notes, with the
+forms each side uses. Thin: every change goes through the same services as the API."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from fastapi import APIRouter, Request
+from urllib.parse import urlencode
+
+from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
+from pydantic import ValidationError
+
+from ratecard.accounts.deps import WebUser
+from ratecard.accounts.service import Role
+from ratecard.deps import DbSession, RecordId
+from ratecard.delivery import calendar, enforcement, notes, overview, plans, reports, service
+from ratecard.delivery.codes import absence_codes
+from ratecard.delivery.schemas import (
+    LONDON,
+    ActionPlanIn,
+    AppointmentIn,
+    CaseNoteIn,
+    FeedbackIn,
+    Method,
+)
+from ratecard.errors import NotFound, RatecardError
+from ratecard.forms import date_from_parts, error_messages
+from ratecard.pages import render
+from ratecard.referrals import service as referrals
+from ratecard.security.csrf import FIELD, check_csrf
+
+router = APIRouter(include_in_schema=False)
+
+LABELS = {
+    "kind": "What kind of appointment", "starts_at": "Date and time", "date": "Date", "time": "Time",
+    "duration_minutes": "Length in minutes", "method": "How it is held", "office": "Office", "address": "Address",
+    "postcode": "Postcode", "attended": "Whether they attended", "late_reason": "Why they were late",
+    "absence": "Why they did not attend", "activities": "Activities", "sessions": "Number of sessions",
+    "variation_reason": "Why more sessions are needed", "subject": "Subject", "body": "Note", "days": "RAR days",
+    "reason": "Reason", "session_number": "Session number",
+}
+METHOD_NAMES = {Method.IN_PERSON: "In person", Method.PHONE: "Phone", Method.VIDEO: "Video call"}
+STATUS_WORDS = {"booked": "Booked", "happened": "Happened", "did_not_happen": "Did not happen", "superseded": "Moved"}
+
+
+def _label(field: str) -> str:
+    return LABELS.get(field, field.replace("_", " ").capitalize())
+
+
+def _page(request: Request, session: Any, user: Any, referral_id: int, *, errors: dict[str, str] | None = None,
+          raw: dict[str, Any] | None = None, status_code: int = 200) -> HTMLResponse:
+    referral = referrals.get_referral(session=session, user=user, referral_id=referral_id, channel="web")
+    out = overview.delivery(session=session, user=user, referral_id=referral_id)
+    role = Role(user.role)
+    provider_side = role in (Role.HUB, Role.CASEWORKER, Role.ADMIN)
+    practitioner_side = role in (Role.PRACTITIONER, Role.ADMIN)
+    now = dt.datetime.now(dt.UTC)
+    return render(
+        request, "delivery/referral.html", status_code=status_code, referral=referral, delivery=out,
+        failures=enforcement.failures(session, referral.id),
+        notes=notes.list_notes(session=session, user=user, referral_id=referral_id),
+        provider_side=provider_side, practitioner_side=practitioner_side,
+        can_book=provider_side and referral.status in {s.value for s in service.BOOKABLE},
+        counts_rar=service.counts_rar_days(referral), absence=absence_codes().codes, methods=METHOD_NAMES,
+        status_words=STATUS_WORDS, now=now, london=LONDON, errors=errors or {}, raw=raw or {},
+        title=f"Delivery of referral {referral.reference}",
+    )
+
+
+@router.get("/referrals/{referral_id}/delivery", response_class=HTMLResponse)
+async def delivery_page(request: Request, session: DbSession, user: WebUser, referral_id: RecordId) -> HTMLResponse:
+    """A referral's appointments, budget, action plan, warnings and notes."""
+    return _page(request, session, user, referral_id)
+
+
+async def _form(request: Request) -> Any:
+    form = await request.form()
+    check_csrf(request, str(form.get(FIELD, "")))
+    return form
+
+
+def _text(form: Any, name: str) -> str | None:
+    value = str(form.get(name, "")).strip()
+    return value or None
+
+
+def _act(request: Request, session: Any, user: Any, referral_id: int, form: Any, action: Any) -> Response:
+    """Run `action`; on bad input show the page again with the messages, changing nothing."""
+    raw = {k: v for k, v in form.items() if k != FIELD}
+    try:
+        # A savepoint: a refusal undoes whatever the action had flushed, and nothing else.
+        with session.begin_nested():
+            action()
+    except ValidationError as exc:
+        return _page(request, session, user, referral_id, raw=raw, status_code=400,
+                     errors=error_messages(exc, label=_label))
+    except RatecardError as exc:
+        if exc.status_code == 404:
+            raise
+        field = str(exc.details.get("field", "form"))
+        return _page(request, session, user, referral_id, raw=raw, status_code=exc.status_code, errors={field: str(exc)})
+    return RedirectResponse(f"/referrals/{referral_id}/delivery", status_code=303)
+
+
+@router.post("/referrals/{referral_id}/delivery/appointments")
+async def book(request: Request, session: DbSession, user: WebUser, referral_id: RecordId) -> Response:
+    """Book an appointment from the form."""
+    form = await _form(request)
+
+    def run() -> None:
+        day, time = date_from_parts(form, "date"), _text(form, "time")
+        values: dict[str, Any] = {
+            "kind": _text(form, "kind") or "", "starts_at": f"{day}T{time}" if day and time else "",
+            "duration_minutes": _text(form, "duration_minutes") or "", "method": _text(form, "method") or "",
+            "office": _text(form, "office"), "address": _text(form, "address"), "postcode": _text(form, "postcode"),
+            "session_number": _text(form, "session_number"), "one_to_one": _text(form, "one_to_one") != "no",
+        }
+        service.book(session=session, user=user, referral_id=referral_id, data=AppointmentIn.model_validate(values))
+
+    return _act(request, session, user, referral_id, form, run)
+
+
+@router.post("/referrals/{referral_id}/delivery/appointments/{appointment_id}/feedback")
+async def feedback(request: Request, session: DbSession, user: WebUser, referral_id: RecordId,
+                   appointment_id: RecordId) -> Response:
+    """Record attendance and feedback from the form."""
+    form = await _form(request)
+
+    def run() -> None:
+        values = {name: _text(form, name) for name in (
+            "attended", "late_reason", "absence", "absence_detail", "session_summary", "session_response", "behaviour",
+            "concerns")}
+        values["attended"] = values["attended"] or ""
+        values["notify_practitioner"] = _text(form, "notify_practitioner") == "yes"
+        appointment, referral = service.load_appointment(session, user, appointment_id)
+        if referral.id != referral_id:
+            raise RatecardError("That appointment belongs to another referral.")
+        service.record_feedback(session=session, user=user, appointment_id=appointment.id,
+                                data=FeedbackIn.model_validate(values))
+
+    return _act(request, session, user, referral_id, form, run)
+
+
+@router.post("/referrals/{referral_id}/delivery/action-plan")
+async def action_plan(request: Request, session: DbSession, user: WebUser, referral_id: RecordId) -> Response:
+    """Propose, submit, approve or send back the action plan, by the button pressed."""
+    form = await _form(request)
+    step = _text(form, "step")
+
+    def run() -> None:
+        if step == "propose":
+            activities = [line for line in str(form.get("activities", "")).splitlines() if line.strip()]
+            data = ActionPlanIn.model_validate({"activities": activities, "sessions": _text(form, "sessions") or "",
+                                                "variation_reason": _text(form, "variation_reason")})
+            plans.propose(session=session, user=user, referral_id=referral_id, data=data)
+        elif step == "submit":
+            plans.submit(session=session, user=user, referral_id=referral_id)
+        elif step == "approve":
+            plans.approve(session=session, user=user, referral_id=referral_id)
+        elif step == "request_changes":
+            plans.request_changes(session=session, user=user, referral_id=referral_id, reason=_text(form, "reason"))
+        else:
+            raise RatecardError("Choose what to do with the action plan.")
+
+    return _act(request, session, user, referral_id, form, run)
+
+
+@router.post("/referrals/{referral_id}/delivery/rar-days")
+async def rar_days(request: Request, session: DbSession, user: WebUser, referral_id: RecordId) -> Response:
+    """The practitioner sets the RAR days the court set."""
+    form = await _form(request)
+
+    def run() -> None:
+        text = _text(form, "days")
+        if text is not None and not text.isdecimal():
+            raise RatecardError("Enter the RAR days as a whole number, like 20.", field="days")
+        service.set_rar_days(session=session, user=user, referral_id=referral_id, days=int(text) if text else None)
+
+    return _act(request, session, user, referral_id, form, run)
+
+
+@router.post("/referrals/{referral_id}/delivery/appointments/{appointment_id}/warning")
+async def warning(request: Request, session: DbSession, user: WebUser, referral_id: RecordId,
+                  appointment_id: RecordId) -> Response:
+    """The practitioner records the warning given for an unacceptable absence."""
+    form = await _form(request)
+    return _act(request, session, user, referral_id, form, lambda: enforcement.record_warning(
+        session=session, user=user, appointment_id=appointment_id, note=_text(form, "note")))
+
+
+@router.post("/referrals/{referral_id}/delivery/notes")
+async def add_note(request: Request, session: DbSession, user: WebUser, referral_id: RecordId) -> Response:
+    """Write a case note, optionally emailing the other side."""
+    form = await _form(request)
+
+    def run() -> None:
+        data = CaseNoteIn.model_validate({"subject": _text(form, "subject") or "", "body": _text(form, "body") or "",
+                                          "email": _text(form, "email") == "yes"})
+        notes.add_note(session=session, user=user, referral_id=referral_id, data=data)
+
+    return _act(request, session, user, referral_id, form, run)
+
+
+@router.get("/calendar/{token}.ics", name="calendar_file")
+async def calendar_file(session: DbSession, token: str) -> Response:
+    """A caseworker's appointments as iCalendar, for the holder of the secret address (no sign-in)."""
+    if not 20 <= len(token) <= 64:
+        raise NotFound("No such calendar.")
+    return Response(calendar.feed(session=session, token=token), media_type="text/calendar; charset=utf-8",
+                    headers={"Content-Disposition": 'inline; filename="ratecard.ics"'})
+
+
+def _period(date_from: str | None, date_to: str | None) -> reports.Filters:
+    today = dt.date.today()
+    try:
+        start = dt.date.fromisoformat(date_from) if date_from else today.replace(year=today.year - 1) + dt.timedelta(days=1)
+        end = dt.date.fromisoformat(date_to) if date_to else today
+    except ValueError:
+        raise RatecardError("Enter dates as YYYY-MM-DD, for example 2026-04-01.", field="date_from") from None
+    return reports.Filters(start, end)
+
+
+@router.get("/reports/performance", response_class=HTMLResponse)
+async def performance_page(request: Request, session: DbSession, user: WebUser, date_from: str | None = None,
+                           date_to: str | None = None, provider: str | None = None) -> HTMLResponse:
+    """The provider's performance: a chart of each month's referrals, its table, medians and the CSV."""
+    period = _period(date_from, date_to)
+    filters = reports.Filters(period.date_from, period.date_to, (provider or None) if Role(user.role) is Role.ADMIN else None)
+    figures = reports.performance(session=session, user=user, filters=filters)
+    query = urlencode({k: v for k, v in {"date_from": filters.date_from.isoformat(), "date_to": filters.date_to.isoformat(),
+                                          "provider": filters.provider_id}.items() if v})
+    return render(request, "delivery/performance.html", figures=figures, filters=filters, query=query,
+                  series=reports.SERIES, title="Performance")
+
+
+@router.get("/reports/performance.svg")
+async def performance_chart(session: DbSession, user: WebUser, date_from: str | None = None, date_to: str | None = None,
+                            provider: str | None = None) -> Response:
+    """The chart of the performance page, as SVG drawn on the server."""
+    period = _period(date_from, date_to)
+    filters = reports.Filters(period.date_from, period.date_to, (provider or None) if Role(user.role) is Role.ADMIN else None)
+    figures = reports.performance(session=session, user=user, filters=filters)
+    svg = reports.chart_svg(figures, title="Referrals each month")
+    # The chart is an image document of its own: pygal styles it with an inline <style>, and nothing in it runs.
+    return Response(svg, media_type="image/svg+xml", headers={
+        "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'"})
+
+
+@router.get("/reports/performance.csv")
+async def performance_csv(request: Request, user: WebUser, date_from: str | None = None, date_to: str | None = None,
+                          provider: str | None = None) -> Response:
+    """One row per referral received in the period, streamed."""
+    period = _period(date_from, date_to)
+    filters = reports.Filters(period.date_from, period.date_to, (provider or None) if Role(user.role) is Role.ADMIN else None)
+    stream = reports.csv_stream(sessions=request.app.state.sessions, user=user, filters=filters)
+    return StreamingResponse(stream, media_type="text/csv; charset=utf-8",
+                             headers={"Content-Disposition": 'attachment; filename="performance.csv"'})

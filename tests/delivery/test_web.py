@@ -1,0 +1,126 @@
+"""The delivery page, used as the provider and the practitioner would: book, record, plan, note."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import func, select
+
+from ratecard.delivery.models import Appointment, CaseNote
+from ratecard.referrals import service as referrals
+from tests.clients import client_for, form_token
+from tests.delivery import factories as f
+from tests.referrals import factories as rf
+
+
+@pytest.fixture
+def site(catalogue_sessions):
+    with catalogue_sessions() as s:
+        people = f.cast(s)
+        referral = f.allocated(s, people)
+        s.commit()
+    return catalogue_sessions, people, referral.id
+
+
+def _browser(sessions, user):
+    client = client_for(sessions)
+    response = client.post("/login", data={"email": user.email, "password": rf.PASSWORD, "csrf_token": form_token(client),
+                                           "next": "/referrals"}, follow_redirects=False)
+    assert response.status_code == 303
+    return client
+
+
+def _post(client, referral_id, path, **data):
+    token = form_token(client, f"/referrals/{referral_id}/delivery")
+    return client.post(f"/referrals/{referral_id}/delivery{path}", data={**data, "csrf_token": token}, follow_redirects=False)
+
+
+def _count(sessions, model=Appointment) -> int:
+    with sessions() as s:
+        return s.scalar(select(func.count()).select_from(model))
+
+
+def _when(days: int) -> dict[str, str]:
+    day = dt.date.today() + dt.timedelta(days=days)
+    return {"date-day": str(day.day), "date-month": str(day.month), "date-year": str(day.year), "time": "10:00"}
+
+
+def test_it_books_an_appointment_from_the_form_and_shows_it(site):
+    sessions, people, rid = site
+    cw = _browser(sessions, people["cw"])
+    answer = _post(cw, rid, "/appointments", kind="session", duration_minutes="60", method="phone", **_when(-1))
+    assert answer.status_code == 303 and answer.headers["location"] == f"/referrals/{rid}/delivery"
+    page = cw.get(f"/referrals/{rid}/delivery").text
+    assert "1 booked and 0 attended of 4 bought" in page and "Record what happened" in page
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"method": "in_person"}, "Say where an in-person appointment is"),
+        ({"method": "phone", "duration_minutes": "0"}, "Length in minutes must be 1 or more"),
+        ({"method": "phone", "duration_minutes": "lots"}, "Length in minutes must be a whole number"),
+        ({"method": ""}, "Select how it is held from the list"),
+    ],
+)
+def test_it_shows_plain_words_for_a_bad_booking_and_books_nothing(site, fields, message):
+    sessions, people, rid = site
+    cw = _browser(sessions, people["cw"])
+    answer = _post(cw, rid, "/appointments", **({"kind": "session", "duration_minutes": "60"} | _when(2) | fields))
+    assert answer.status_code == 400 and message in answer.text
+    assert "Value error" not in answer.text and "greater_than_equal" not in answer.text
+    assert _count(sessions) == 0
+
+
+def test_it_refuses_a_booking_past_the_budget_on_the_page(site):
+    sessions, people, rid = site
+    cw = _browser(sessions, people["cw"])
+    for day in range(1, 5):
+        assert _post(cw, rid, "/appointments", kind="session", duration_minutes="60", method="video", **_when(day)).status_code == 303
+    answer = _post(cw, rid, "/appointments", kind="session", duration_minutes="60", method="video", **_when(6))
+    assert answer.status_code == 409 and "0 sessions and 0 hours left to book" in answer.text
+    assert _count(sessions) == 4
+
+
+def test_it_records_feedback_and_the_practitioner_sees_the_hours(site):
+    sessions, people, rid = site
+    cw = _browser(sessions, people["cw"])
+    _post(cw, rid, "/appointments", kind="session", duration_minutes="90", method="video", **_when(-2))
+    with sessions() as s:
+        aid = s.scalars(select(Appointment.id)).one()
+    assert _post(cw, rid, f"/appointments/{aid}/feedback", attended="late").status_code == 400  # no reason given
+    assert _post(cw, rid, f"/appointments/{aid}/feedback", attended="late", late_reason="Bus").status_code == 303
+    page = _browser(sessions, people["pp"]).get(f"/referrals/{rid}/delivery").text
+    assert "1.5 hours delivered of 4 hours" in page and "Attended late" in page
+
+
+def test_it_keeps_booking_forms_from_the_practitioner_and_pages_from_others(site):
+    sessions, people, rid = site
+    pp = _browser(sessions, people["pp"])
+    assert "Book an appointment" not in pp.get(f"/referrals/{rid}/delivery").text
+    assert _post(pp, rid, "/appointments", kind="session", duration_minutes="60", method="phone", **_when(1)).status_code == 403
+    other = _browser(sessions, people["hub_other"])
+    assert other.get(f"/referrals/{rid}/delivery").status_code == 404
+    assert _count(sessions) == 0
+
+
+def test_it_adds_a_case_note_from_either_side(site):
+    sessions, people, rid = site
+    pp = _browser(sessions, people["pp"])
+    assert _post(pp, rid, "/notes", subject="", body="x").status_code == 400
+    assert _post(pp, rid, "/notes", subject="Address", body="Moved to Lancaster", email="yes").status_code == 303
+    assert "Moved to Lancaster" in _browser(sessions, people["cw"]).get(f"/referrals/{rid}/delivery").text
+    assert _count(sessions, CaseNote) == 1
+
+
+def test_it_shows_the_hub_its_performance_with_a_chart_its_table_and_the_csv(site):
+    sessions, people, rid = site
+    hub = _browser(sessions, people["hub"])
+    page = hub.get("/reports/performance")
+    assert page.status_code == 200 and "figures" in page.text and 'alt="Bar chart of referrals' in page.text and "performance.csv?" in page.text
+    chart = hub.get("/reports/performance.svg")
+    assert chart.headers["content-type"].startswith("image/svg+xml") and "<svg" in chart.text and "<script" not in chart.text
+    lines = hub.get("/reports/performance.csv").text.splitlines()
+    assert len(lines) == 2  # the header and the site's one referral
+    assert _browser(sessions, people["pp"]).get("/reports/performance").status_code == 403
