@@ -9,11 +9,6 @@ from ratecard.errors import Forbidden, NotFound
 from tests.delivery import factories as f
 
 
-@pytest.fixture
-def people(catalogue_session):
-    return f.cast(catalogue_session)
-
-
 def test_it_lists_the_caseworkers_appointments_by_crn_and_reference_only(catalogue_session, people):
     referral = f.allocated(catalogue_session, people, person={"name": "Nadia Unique-Name"})
     f.booked(catalogue_session, people["cw"], referral, day=20, method="in_person", address="12 Home Road", postcode="LA4 4AA")

@@ -11,16 +11,6 @@ from ratecard.errors import Conflict, Forbidden, InvalidInput
 from tests.delivery import factories as f
 
 
-@pytest.fixture
-def people(catalogue_session):
-    return f.cast(catalogue_session)
-
-
-@pytest.fixture
-def referral(catalogue_session, people):
-    return f.allocated(catalogue_session, people)
-
-
 def _missed(session, people, referral, day, absence="pop_unacceptable"):
     a = f.booked(session, people["cw"], referral, day=day)
     service.record_feedback(session=session, user=people["cw"], appointment_id=a.id, now=f.NOW,

@@ -47,11 +47,6 @@ def test_it_knows_the_bank_holidays_of_england_and_wales(day, holiday):
     assert groups.is_bank_holiday(day) is holiday
 
 
-@pytest.fixture
-def people(catalogue_session):
-    return f.cast(catalogue_session)
-
-
 def test_it_creates_a_group_with_the_programmes_count_and_the_brochures_size(catalogue_session, people):
     group = groups.create_group(session=catalogue_session, user=people["hub"], data=_group_in(), now=f.NOW)
     out = groups.get_group(session=catalogue_session, user=people["cw"], group_id=group.id)

@@ -12,16 +12,6 @@ from ratecard.referrals.models import OutboxMessage
 from tests.delivery import factories as f
 
 
-@pytest.fixture
-def people(catalogue_session):
-    return f.cast(catalogue_session)
-
-
-@pytest.fixture
-def referral(catalogue_session, people):
-    return f.allocated(catalogue_session, people)
-
-
 @pytest.mark.parametrize(("author", "told"), [("cw", "pp"), ("pp", "cw")])
 def test_it_emails_the_other_side_that_a_note_is_waiting(catalogue_session, people, referral, author, told):
     note = notes.add_note(session=catalogue_session, user=people[author], referral_id=referral.id, now=f.NOW,

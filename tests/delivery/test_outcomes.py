@@ -27,16 +27,6 @@ def test_it_decides_the_end_state_from_what_was_delivered(attended, planned, rep
     assert end_state(sessions_attended=attended, sessions_planned=planned, report_submitted=report) is state
 
 
-@pytest.fixture
-def people(catalogue_session):
-    return f.cast(catalogue_session)
-
-
-@pytest.fixture
-def referral(catalogue_session, people):
-    return f.allocated(catalogue_session, people)
-
-
 def _report(**answers) -> EndOfServiceReportIn:
     return EndOfServiceReportIn.model_validate({"outcomes": [{"code": c, "achievement": a} for c, a in answers.items()]})
 

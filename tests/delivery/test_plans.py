@@ -12,16 +12,6 @@ from ratecard.errors import Conflict, Forbidden, InvalidInput
 from tests.delivery import factories as f
 
 
-@pytest.fixture
-def people(catalogue_session):
-    return f.cast(catalogue_session)
-
-
-@pytest.fixture
-def referral(catalogue_session, people):
-    return f.allocated(catalogue_session, people)
-
-
 def _assessed(session, people, referral):
     a = f.booked(session, people["cw"], referral, day=1, kind="assessment")
     service.record_feedback(session=session, user=people["cw"], appointment_id=a.id, data=f.feedback(), now=f.NOW)

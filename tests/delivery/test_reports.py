@@ -11,17 +11,11 @@ import pytest
 from ratecard.delivery import outcomes, plans, reports, service
 from ratecard.delivery.schemas import ActionPlanIn, EndOfServiceReportIn
 from ratecard.errors import Forbidden, InvalidInput
-from ratecard.referrals import service as referrals
 from tests.delivery import factories as f
 
 # The factories send referrals to the hub today (the real clock): the period ends today.
 TODAY = dt.date.today()
 PERIOD = reports.Filters(TODAY - dt.timedelta(days=330), TODAY)
-
-
-@pytest.fixture
-def people(catalogue_session):
-    return f.cast(catalogue_session)
 
 
 def _delivered(session, people):
@@ -110,8 +104,6 @@ def test_it_refuses_a_period_that_is_backwards_or_too_long(catalogue_session, pe
 
 
 def test_it_serves_the_csv_and_the_figures_over_the_api(world):
-    from tests.delivery.test_api import referral_id  # noqa: F401 - the same referral fixture
-
     answer = world["client"].get("/api/v1/reports/performance.csv", headers=world["h"]["hub"])
     assert answer.status_code == 200 and answer.text.splitlines()[0] == ",".join(reports.CSV_COLUMNS)
     assert world["client"].get("/api/v1/reports/performance.csv", headers=world["h"]["pp"]).status_code == 403

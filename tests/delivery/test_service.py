@@ -12,20 +12,9 @@ from ratecard.delivery import overview, service
 from ratecard.delivery.models import Appointment, DeliveryBudget
 from ratecard.delivery.schemas import RescheduleIn
 from ratecard.errors import Conflict, Forbidden, InvalidInput, NotFound
-from ratecard.referrals import service as referrals
 from ratecard.referrals.models import OutboxMessage
 from tests.delivery import factories as f
 from tests.referrals import factories as rf
-
-
-@pytest.fixture
-def people(catalogue_session):
-    return f.cast(catalogue_session)
-
-
-@pytest.fixture
-def referral(catalogue_session, people):
-    return f.allocated(catalogue_session, people)
 
 
 def _count(session, model=Appointment) -> int:

@@ -8,7 +8,6 @@ import pytest
 from sqlalchemy import func, select
 
 from ratecard.delivery.models import Appointment, CaseNote
-from ratecard.referrals import service as referrals
 from tests.clients import client_for, form_token
 from tests.delivery import factories as f
 from tests.referrals import factories as rf

@@ -16,6 +16,16 @@ LONDON = ZoneInfo("Europe/London")
 MAX_MINUTES = 8 * 60  # no appointment runs longer than a working day
 
 
+def real_postcode(value: str | None) -> str | None:
+    """A full UK postcode as the ONS directory writes it ("LA4 4AA"), None for a blank, else an error."""
+    if not _text(value):
+        return None
+    known = places.full_postcode(value or "")
+    if known is None:
+        raise ValueError("Enter a real UK postcode, like LA4 4AA")
+    return known
+
+
 class AppointmentKind(StrEnum):
     """The initial (supplier) assessment, or a delivery session."""
 
@@ -71,12 +81,7 @@ class AppointmentIn(BaseModel):
     @field_validator("postcode")
     @classmethod
     def _postcode(cls, value: str | None) -> str | None:
-        if not _text(value):
-            return None
-        known = places.full_postcode(value or "")
-        if known is None:
-            raise ValueError("Enter a real UK postcode, like LA4 4AA")
-        return known
+        return real_postcode(value)
 
     @model_validator(mode="after")
     def _where(self) -> AppointmentIn:
@@ -330,12 +335,7 @@ class GroupIn(BaseModel):
     @field_validator("postcode")
     @classmethod
     def _postcode(cls, value: str | None) -> str | None:
-        if not _text(value):
-            return None
-        known = places.full_postcode(value or "")
-        if known is None:
-            raise ValueError("Enter a real UK postcode, like LA4 4AA")
-        return known
+        return real_postcode(value)
 
     @field_validator("slots")
     @classmethod

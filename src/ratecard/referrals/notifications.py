@@ -91,6 +91,21 @@ class SmtpSender:
             smtp.send_message(message)
 
 
+def _attempt(row: OutboxMessage, sender: Sender, *, now: dt.datetime) -> bool:
+    """Send one queued message; whether it went (a failure keeps it queued with its error)."""
+    message = EmailMessage()
+    message["From"], message["To"], message["Subject"] = FROM_ADDRESS, row.to_address, row.subject
+    message.set_content(row.body)
+    row.attempts += 1
+    try:
+        sender.send(message)
+    except (OSError, smtplib.SMTPException) as exc:
+        row.last_error = str(exc)[:500]
+        return False
+    row.sent_at, row.last_error = now, None
+    return True
+
+
 def send_pending(*, session: Session, sender: Sender, limit: int = 100, now: dt.datetime | None = None) -> tuple[int, int]:
     """Send unsent messages (oldest first); returns (sent, failed). Failures stay queued for retry."""
     now = utc_now(now)
@@ -99,18 +114,10 @@ def send_pending(*, session: Session, sender: Sender, limit: int = 100, now: dt.
         select(OutboxMessage).where(OutboxMessage.sent_at.is_(None)).order_by(OutboxMessage.id).limit(limit)
     ).all()
     for row in pending:
-        message = EmailMessage()
-        message["From"], message["To"], message["Subject"] = FROM_ADDRESS, row.to_address, row.subject
-        message.set_content(row.body)
-        row.attempts += 1
-        try:
-            sender.send(message)
-        except (OSError, smtplib.SMTPException) as exc:
-            row.last_error = str(exc)[:500]
-            failed += 1
-        else:
-            row.sent_at = now
+        if _attempt(row, sender, now=now):
             sent += 1
+        else:
+            failed += 1
     session.flush()
     return sent, failed
 
@@ -132,18 +139,10 @@ def retry_failed(
     now = utc_now(now)
     sent = failed = 0
     for row in failed_messages(session=session, message_id=message_id)[:limit]:
-        message = EmailMessage()
-        message["From"], message["To"], message["Subject"] = FROM_ADDRESS, row.to_address, row.subject
-        message.set_content(row.body)
-        row.attempts += 1
-        try:
-            sender.send(message)
-        except (OSError, smtplib.SMTPException) as exc:
-            row.last_error = str(exc)[:500]
-            failed += 1
-        else:
-            row.sent_at, row.last_error = now, None
+        if _attempt(row, sender, now=now):
             sent += 1
+        else:
+            failed += 1
     session.flush()
     return sent, failed
 
