@@ -131,7 +131,8 @@ async def create_referral(request: Request, session: DbSession, user: WebUser) -
     data, raw, facts, errors = forms.referral_from_form(form)
     if data is not None:
         try:
-            referral, _ = service.create_referral(session=session, user=user, data=data)
+            with session.begin_nested():  # a refusal undoes whatever the service had flushed
+                referral, _ = service.create_referral(session=session, user=user, data=data)
         except InvalidInput as exc:
             errors[str(exc.details.get("field", "form"))] = str(exc)
     if errors:
@@ -169,7 +170,8 @@ async def save_referral(request: Request, session: DbSession, user: WebUser, ref
     data, raw, facts, errors = forms.referral_from_form(form)
     if data is not None:
         try:
-            service.update_draft(session=session, user=user, referral_id=referral.id, data=data)
+            with session.begin_nested():  # a refusal undoes whatever the service had flushed
+                service.update_draft(session=session, user=user, referral_id=referral.id, data=data)
         except InvalidInput as exc:
             errors[str(exc.details.get("field", "form"))] = str(exc)
     if errors:
