@@ -95,7 +95,7 @@ def load(admin_url: str, referrals: int, per_referral: int) -> tuple[str, dict[s
             INSERT INTO referrals (reference, person_id, service_id, provider_id, region, team, created_by_id,
                 requirement_type, referral_date, priority, status, status_changed_at, caseworker_id, created_at,
                 msrp_modules, warnings)
-            SELECT 'RB' || lpad(n::text, 8, '0'), 1 + n % :people, (CAST(:services AS text[]))[1 + (n / :people) % cardinality(CAST(:services AS text[]))],
+            SELECT 'RC-' || lpad(n::text, 8, '0'), 1 + n % :people, (CAST(:services AS text[]))[1 + (n / :people) % cardinality(CAST(:services AS text[]))],
                    'cln', p.region, 'Team', :pp, 'rar_activity', (ts)::date, 'routine',
                    (CAST(:statuses AS text[]))[1 + n % cardinality(CAST(:statuses AS text[]))], ts + interval '20 days',
                    CASE WHEN n % 7 >= 2 THEN (CAST(:workers AS int[]))[1 + n % cardinality(CAST(:workers AS int[]))] END, ts, '[]', '[]'
@@ -133,7 +133,7 @@ def load(admin_url: str, referrals: int, per_referral: int) -> tuple[str, dict[s
         conn.execute(text("VACUUM ANALYZE"))
     _step("vacuum analyze", started)
     engine.dispose()
-    sample = {"crn": f"B{(people // 2):06d}", "reference": f"RB{referrals // 2:08d}", "name": "Taylor", "referral": referrals // 2}
+    sample = {"crn": f"B{(people // 2):06d}", "reference": f"RC-{referrals // 2:08d}", "name": "Taylor", "referral": referrals // 2}
     return url, {"tokens": tokens, "sample": sample}
 
 

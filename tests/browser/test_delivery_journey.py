@@ -87,7 +87,7 @@ def test_a_caseworker_records_delivery_and_the_practitioner_approves_the_plan(pa
     screenshot(practitioner, "delivery-practitioner")
 
 
-def test_the_hub_reads_its_performance_with_a_chart_and_its_table(page: Page, phone: Page, site: str):
+def test_the_hub_reads_its_performance_and_its_caseload(page: Page, phone: Page, site: str):
     for view in (page, phone):
         sign_in(view, site, "hub.cln@example.com")
         view.goto(f"{site}/reports/performance")
@@ -96,3 +96,8 @@ def test_the_hub_reads_its_performance_with_a_chart_and_its_table(page: Page, ph
         assert axe_violations(view) == []
         assert scroll_width(view) <= (view.viewport_size or {"width": 0})["width"]
         screenshot(view, "performance")
+        view.goto(f"{site}/cases?tab=open")
+        assert view.locator("h1").inner_text() == "Caseload"
+        assert axe_violations(view) == []
+        assert scroll_width(view) <= (view.viewport_size or {"width": 0})["width"]
+        screenshot(view, "caseload")

@@ -123,3 +123,13 @@ def test_it_shows_the_hub_its_performance_with_a_chart_its_table_and_the_csv(sit
     lines = hub.get("/reports/performance.csv").text.splitlines()
     assert len(lines) == 2  # the header and the site's one referral
     assert _browser(sessions, people["pp"]).get("/reports/performance").status_code == 403
+
+
+def test_it_shows_the_hub_its_caseload_by_tab(site):
+    sessions, people, rid = site
+    hub = _browser(sessions, people["hub"])
+    page = hub.get("/cases?tab=open")
+    assert page.status_code == 200 and "All open (1)" in page.text and f"/referrals/{rid}/delivery" in page.text
+    assert 'href="/cases"' in page.text  # the navigation offers it
+    assert hub.get("/cases?tab=open&page=9").status_code == 404
+    assert _browser(sessions, people["pp"]).get("/cases").status_code == 403

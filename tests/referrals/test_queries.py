@@ -89,3 +89,20 @@ def test_it_shows_history_oldest_first_with_names_in_the_full_view(office):
     ]
     assert out.caseworker == office["cw"].name and out.referred_by == office["pp"].name
     assert out.history[-1].by == office["hub"].name and out.service_name == "Conflict Resolution"
+
+
+@pytest.mark.parametrize(
+    ("term", "kind"),
+    [("", None), ("RC-7K3M9Q2D", "reference"), ("rc-7k3m9q2d", "reference"), ("X123456", "crn"), ("x123456", "crn"),
+     ("Smith", "name"), ("X12345", "name"), ("RC-7K3M", "name")],
+)
+def test_it_looks_up_a_term_shaped_like_a_reference_or_crn_exactly_and_anything_else_as_a_name(term, kind):
+    assert service.search_kind(term) == kind
+
+
+def test_it_does_not_find_a_name_that_merely_holds_a_crn_when_searching_by_crn(catalogue_session):
+    pp = f.user(catalogue_session)
+    named = f.draft(catalogue_session, pp, person={"name": "Alias T000001 Smith"})
+    found = service.list_referrals(session=catalogue_session, user=pp, q="T000001")
+    assert named.id not in [i.id for i in found.items]  # an exact CRN is a CRN lookup, not a name search
+    assert [i.id for i in service.list_referrals(session=catalogue_session, user=pp, q="alias").items] == [named.id]

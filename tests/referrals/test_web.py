@@ -148,3 +148,15 @@ def test_it_says_when_a_page_number_is_past_the_end(site):
     response = _browser(sessions, users["pp"]).get("/referrals?page=9")
     assert response.status_code == 404
     assert "There is no page 9: there is 1 page" in response.text
+
+
+def test_it_links_a_window_of_pages_not_every_page(site):
+    sessions, users = site
+    with sessions() as s:
+        for _ in range(7 * 20 + 1):  # eight pages of drafts
+            f.draft(s, s.merge(users["pp"]))
+        s.commit()
+    page = _browser(sessions, users["pp"]).get("/referrals?page=4").text
+    links = set(re.findall(r'href="/referrals\?page=(\d+)"', page))
+    assert links == {"1", "2", "3", "4", "5", "6", "8"}  # first, last, page 4 and two either side: not 7
+    assert page.count("govuk-pagination__item--ellipsis") == 1

@@ -10,8 +10,8 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from ratecard.accounts.deps import ApiUser
-from ratecard.deps import DbSession, RecordId
-from ratecard.delivery import calendar, enforcement, groups, notes, outcomes, overview, plans, reports, service
+from ratecard.deps import DbSession, PageNumber, RecordId
+from ratecard.delivery import calendar, enforcement, groups, monitoring, notes, outcomes, overview, plans, reports, service
 from ratecard.delivery.codes import code_lists
 from ratecard.delivery.schemas import (
     ActionPlanIn,
@@ -302,3 +302,42 @@ async def performance_csv(request: Request, user: ApiUser, date_from: dt.date | 
                                 filters=report_filters(date_from, date_to, provider, service_id, region))
     return StreamingResponse(stream, media_type="text/csv; charset=utf-8",
                              headers={"Content-Disposition": 'attachment; filename="performance.csv"'})
+
+
+class CaseRowOut(BaseModel):
+    """One referral of the caseload."""
+
+    referral_id: int
+    reference: str
+    crn: str
+    name: str
+    service: str
+    status: str
+    caseworker: str | None
+    next_appointment: dt.datetime | None
+    sessions_used: int
+    sessions_bought: int | None
+    hours_used: float
+    hours_bought: float | None
+    alerts: list[str]
+
+
+class CasePageOut(BaseModel):
+    """A page of one tab of the caseload, and how many referrals each tab holds."""
+
+    tab: monitoring.Tab
+    rows: list[CaseRowOut]
+    counts: dict[str, int]
+    page: int
+    pages: int
+
+
+@router.get("/cases", response_model=CasePageOut, responses=_ERRORS, summary="The provider's caseload")
+async def cases(session: DbSession, user: ApiUser, tab: monitoring.Tab = monitoring.Tab.OPEN, page: PageNumber = 1,
+                per_page: Annotated[int, Query(ge=1, le=200)] = 20) -> CasePageOut:
+    """Tabs `mine`, `open`, `unassigned`, `completed`, `cancelled` (hub: its provider; caseworkers:
+    theirs; admins: all), newest first, each with its next appointment, sessions and hours used of
+    bought, and alerts (feedback overdue, non-attendance, budget nearly spent)."""
+    result = monitoring.caseload(session=session, user=user, tab=tab, page=page, per_page=per_page)
+    return CasePageOut(tab=result.tab, counts={t.value: n for t, n in result.counts.items()}, page=result.page,
+                       pages=result.pages, rows=[CaseRowOut(**{**r.__dict__, "alerts": list(r.alerts)}) for r in result.rows])

@@ -14,8 +14,8 @@ from pydantic import ValidationError
 
 from ratecard.accounts.deps import WebUser
 from ratecard.accounts.service import Role
-from ratecard.deps import DbSession, RecordId
-from ratecard.delivery import calendar, enforcement, notes, overview, plans, reports, service
+from ratecard.deps import DbSession, PageNumber, RecordId
+from ratecard.delivery import calendar, enforcement, monitoring, notes, overview, plans, reports, service
 from ratecard.delivery.codes import absence_codes
 from ratecard.delivery.schemas import (
     LONDON,
@@ -257,3 +257,14 @@ async def performance_csv(request: Request, user: WebUser, date_from: str | None
     stream = reports.csv_stream(sessions=request.app.state.sessions, user=user, filters=filters)
     return StreamingResponse(stream, media_type="text/csv; charset=utf-8",
                              headers={"Content-Disposition": 'attachment; filename="performance.csv"'})
+
+
+@router.get("/cases", response_class=HTMLResponse)
+async def caseload(request: Request, session: DbSession, user: WebUser, tab: str = "open",
+                   page: PageNumber = 1) -> HTMLResponse:
+    """The provider's caseload by tab, each referral with its next appointment, use of budget and alerts."""
+    chosen = monitoring.Tab(tab) if tab in {t.value for t in monitoring.Tab} else monitoring.Tab.OPEN
+    result = monitoring.caseload(session=session, user=user, tab=chosen, page=page)
+    past_end = page > result.pages
+    return render(request, "delivery/cases.html", status_code=404 if past_end else 200, result=result,
+                  tabs=monitoring.TAB_NAMES, london=LONDON, past_end=past_end, title="Caseload")

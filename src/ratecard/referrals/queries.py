@@ -11,7 +11,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, Update, bindparam, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, Select, Update, bindparam, func, insert, select, update
 from sqlalchemy.orm import aliased, joinedload
 
 from ratecard.accounts.models import User
@@ -78,19 +78,23 @@ REFERRAL_VIEW = (
 
 
 @cache
-def referral_list(role: Role, *, by_status: bool, searching: bool) -> tuple[Select, Select]:
+def referral_list(role: Role, *, by_status: bool, searching: str | None) -> tuple[Select, Select]:
     """(counts per status, one page of rows) of the referrals a user of `role` may see.
 
-    Parameters: the scope's, `status` when `by_status`, `term` and `like` when `searching`,
-    `offset` and `limit`."""
+    `searching` is None, "reference", "crn" or "name". A term shaped like a reference or a CRN is
+    looked up exactly, on its unique index, and never also as a name: ORing the exact match with a
+    name pattern made even an exact CRN scan every person (bench/monitoring.py).
+
+    Parameters: the scope's, `status` when `by_status`, `term` (exact) or `like` (name) when
+    searching, `offset` and `limit`."""
     base = select(Referral).join(Person).where(*scope(role))
     if searching:
-        base = base.where(
-            or_(
-                Referral.reference == bindparam("term"), Person.crn == bindparam("term"),
-                func.lower(Person.name).like(bindparam("like"), escape="\\"),
-            )
-        )
+        matches = {
+            "reference": Referral.reference == bindparam("term"),
+            "crn": Person.crn == bindparam("term"),
+            "name": func.lower(Person.name).like(bindparam("like"), escape="\\"),
+        }[searching]
+        base = base.where(matches)
         counted = base.with_only_columns(Referral.status).subquery()
     else:
         # Without a search the counts need no person: an index-only scan of (region or provider, status).

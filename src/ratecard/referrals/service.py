@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import json
 import math
+import re
 import secrets
 from typing import Any
 
@@ -25,6 +26,7 @@ from ratecard.referrals import notifications, queries
 from ratecard.referrals.models import Person, PersonEvent, Referral
 from ratecard.referrals.rules import submission_checks
 from ratecard.referrals.schemas import (
+    CRN_PATTERN,
     HistoryOut,
     PersonIn,
     PersonOut,
@@ -325,6 +327,23 @@ def get_referral(*, session: Session, user: User, referral_id: int, channel: str
     return referral
 
 
+_REFERENCE_SHAPE = re.compile(r"^RC-[A-Z0-9]{8}$")
+_CRN_SHAPE = re.compile(CRN_PATTERN)
+
+
+def search_kind(term: str) -> str | None:
+    """How a search term is looked up: exactly as a reference or a CRN when it has that shape, else
+    as part of a name; None for no search."""
+    if not term:
+        return None
+    upper = term.upper()
+    if _REFERENCE_SHAPE.match(upper):
+        return "reference"
+    if _CRN_SHAPE.match(upper):
+        return "crn"
+    return "name"
+
+
 def list_referrals(
     *, session: Session, user: User, status: Status | None = None, q: str | None = None, page: int = 1,
     per_page: int = 20, channel: str = "api",
@@ -332,7 +351,8 @@ def list_referrals(
     """The user's referrals (their region's, their provider's or allocated to them), newest first."""
     page = max(page, 1)
     term = (q or "").strip()
-    counts_query, rows_query = queries.referral_list(Role(user.role), by_status=status is not None, searching=bool(term))
+    counts_query, rows_query = queries.referral_list(Role(user.role), by_status=status is not None,
+                                                     searching=search_kind(term))
     params = {
         **queries.scope_params(user), "status": status.value if status else None,
         "term": term.upper(), "like": queries.like_pattern(term), "offset": (page - 1) * per_page, "limit": per_page,
