@@ -68,14 +68,28 @@ def scope(user: User, filters: Filters) -> Filters:
 
 def _facts(filters: Filters, after: tuple[dt.datetime, int] | None = None) -> Select:
     """One row per referral received in the period, with its milestones, in order of receipt (and,
-    with `after`, only those after that (received, id) key: the next batch)."""
+    with `after`, only those after that (received, id) key: the next batch).
+
+    The referrals received in the period (of the provider, service, region asked for) are found first,
+    and every grouped subquery reads only their rows, not the whole history and appointments."""
     h = ReferralHistory
+    start = dt.datetime.combine(filters.date_from, dt.time(), tzinfo=LONDON)
+    stop = dt.datetime.combine(filters.date_to + dt.timedelta(days=1), dt.time(), tzinfo=LONDON)
+    arrived = aliased(ReferralHistory)
+    in_scope = (
+        select(arrived.referral_id).join(Referral, Referral.id == arrived.referral_id)
+        .where(arrived.to_status == "transferred", arrived.at >= start, arrived.at < stop)
+    )
+    for column, value in ((Referral.provider_id, filters.provider_id), (Referral.service_id, filters.service_id),
+                          (Referral.region, filters.region)):
+        if value:
+            in_scope = in_scope.where(column == value)
     milestones = (
         select(
             h.referral_id,
             func.min(case((h.to_status == "transferred", h.at))).label("received"),
             func.min(case((h.to_status == "accepted", h.at))).label("accepted"),
-        ).group_by(h.referral_id).subquery("milestones")
+        ).where(h.referral_id.in_(in_scope)).group_by(h.referral_id).subquery("milestones")
     )
     a = Appointment
     live = a.status != "superseded"
@@ -89,7 +103,7 @@ def _facts(filters: Filters, after: tuple[dt.datetime, int] | None = None) -> Se
             func.sum(case((and_(a.kind == "session", a.status == "happened"), 1), else_=0)).label("sessions_attended"),
             func.sum(case((a.status == "happened", 1), else_=0)).label("attended"),
             func.sum(case((a.status == "did_not_happen", 1), else_=0)).label("missed"),
-        ).group_by(a.referral_id).subquery("appointments")
+        ).where(a.referral_id.in_(in_scope)).group_by(a.referral_id).subquery("appointments")
     )
     d = DeliveryHistory
     plans = (
@@ -97,25 +111,23 @@ def _facts(filters: Filters, after: tuple[dt.datetime, int] | None = None) -> Se
             d.referral_id,
             func.min(case((d.to_status == "submitted", d.at))).label("plan_submitted"),
             func.min(case((d.to_status == "approved", d.at))).label("plan_approved"),
-        ).where(d.subject == "action_plan").group_by(d.referral_id).subquery("plans")
+        ).where(d.subject == "action_plan", d.referral_id.in_(in_scope)).group_by(d.referral_id).subquery("plans")
     )
     o = ReferralOutcome
     outcomes = (
         select(
             o.referral_id, func.count().label("outcomes"),
             func.sum(case((o.achievement == "achieved", 1), else_=0)).label("achieved"),
-        ).group_by(o.referral_id).subquery("outcomes")
+        ).where(o.referral_id.in_(in_scope)).group_by(o.referral_id).subquery("outcomes")
     )
     ending = aliased(ReferralHistory)
     last_end = (
         select(ending.referral_id, func.max(ending.id).label("id"))
-        .where(ending.to_status.in_(ENDED)).group_by(ending.referral_id).subquery("last_end")
+        .where(ending.to_status.in_(ENDED), ending.referral_id.in_(in_scope)).group_by(ending.referral_id).subquery("last_end")
     )
     end_row = aliased(ReferralHistory)
     ender = aliased(User)
     caseworker = aliased(User)
-    start = dt.datetime.combine(filters.date_from, dt.time(), tzinfo=LONDON)
-    stop = dt.datetime.combine(filters.date_to + dt.timedelta(days=1), dt.time(), tzinfo=LONDON)
     query = (
         select(
             Referral.id, Referral.reference, Referral.status, Referral.status_changed_at, Referral.region,
