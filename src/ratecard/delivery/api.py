@@ -304,29 +304,11 @@ async def performance_csv(request: Request, user: ApiUser, date_from: dt.date | 
                              headers={"Content-Disposition": 'attachment; filename="performance.csv"'})
 
 
-class CaseRowOut(BaseModel):
-    """One referral of the caseload."""
-
-    referral_id: int
-    reference: str
-    crn: str
-    name: str
-    service: str
-    status: str
-    caseworker: str | None
-    next_appointment: dt.datetime | None
-    sessions_used: int
-    sessions_bought: int | None
-    hours_used: float
-    hours_bought: float | None
-    alerts: list[str]
-
-
 class CasePageOut(BaseModel):
     """A page of one tab of the caseload, and how many referrals each tab holds."""
 
     tab: monitoring.Tab
-    rows: list[CaseRowOut]
+    rows: list[monitoring.CaseRow]
     counts: dict[str, int]
     page: int
     pages: int
@@ -340,4 +322,4 @@ async def cases(session: DbSession, user: ApiUser, tab: monitoring.Tab = monitor
     bought, and alerts (feedback overdue, non-attendance, budget nearly spent)."""
     result = monitoring.caseload(session=session, user=user, tab=tab, page=page, per_page=per_page)
     return CasePageOut(tab=result.tab, counts={t.value: n for t, n in result.counts.items()}, page=result.page,
-                       pages=result.pages, rows=[CaseRowOut(**{**r.__dict__, "alerts": list(r.alerts)}) for r in result.rows])
+                       pages=result.pages, rows=result.rows)
