@@ -101,3 +101,29 @@ def test_the_hub_reads_its_performance_and_its_caseload(page: Page, phone: Page,
         assert axe_violations(view) == []
         assert scroll_width(view) <= (view.viewport_size or {"width": 0})["width"]
         screenshot(view, "caseload")
+        view.goto(f"{site}/groups")
+        assert view.locator("h1").inner_text() == "Groups"
+        assert axe_violations(view) == []
+        assert scroll_width(view) <= (view.viewport_size or {"width": 0})["width"]
+
+
+def test_the_hub_schedules_a_tsp_group_across_a_bank_holiday(page: Page, site: str):
+    sign_in(page, site, "hub.cln@example.com")
+    page.goto(f"{site}/groups")
+    page.select_option("#service_id", "cln-thinking-skills-programme")
+    page.fill("#name", "TSP Preston, late summer")
+    page.fill("#venue", "Unit 4, Preston")
+    page.fill("#postcode", "PR1 2HE")
+    page.fill("#start_date-day", "24")
+    page.fill("#start_date-month", "8")
+    page.fill("#start_date-year", "2027")
+    page.check("#weekday-monday")
+    page.fill("#time-monday", "10:00")
+    page.fill("#session_minutes", "120")
+    page.locator("form[action='/groups'] button").click()
+    page.wait_for_url(re.compile(r".*/groups/\d+$"))
+    text = page.locator("main").inner_text()
+    assert "2027-08-30" in text  # the Late Summer Bank Holiday is stepped over
+    assert "Monday 23 August 2027" not in text and "Monday 6 September 2027" in text
+    assert axe_violations(page) == []
+    screenshot(page, "group")

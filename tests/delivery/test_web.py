@@ -133,3 +133,23 @@ def test_it_shows_the_hub_its_caseload_by_tab(site):
     assert 'href="/cases"' in page.text  # the navigation offers it
     assert hub.get("/cases?tab=open&page=9").status_code == 404
     assert _browser(sessions, people["pp"]).get("/cases").status_code == 403
+
+
+def test_it_schedules_a_group_around_a_bank_holiday_and_enrols_from_the_pages(site):
+    sessions, people, rid = site
+    hub = _browser(sessions, people["hub"])
+    token = form_token(hub, "/groups")
+    bad = hub.post("/groups", data={"csrf_token": token, "service_id": "cln-thinking-skills-programme", "name": "TSP",
+                                    "venue": "Unit 4", "postcode": "PR1 2HE"}, follow_redirects=False)
+    assert bad.status_code == 400 and "Weekly slots" in bad.text
+    made = hub.post("/groups", follow_redirects=False, data={
+        "csrf_token": token, "service_id": "cln-thinking-skills-programme", "name": "TSP Preston", "venue": "Unit 4",
+        "postcode": "PR1 2HE", "start_date-day": "24", "start_date-month": "8", "start_date-year": "2026",
+        "weekday": "monday", "time-monday": "10:00", "session_minutes": "120"})
+    assert made.status_code == 303
+    page = hub.get(made.headers["location"]).text
+    assert "2026-08-31" in page and "0 of 12 taken" in page
+    refused = hub.post(made.headers["location"] + "/members", data={"csrf_token": form_token(hub, made.headers["location"]),
+                                                                    "reference": "RC-NOTHERE"}, follow_redirects=False)
+    assert refused.status_code == 400 and "Enter the reference of a referral" in refused.text
+    assert _browser(sessions, people["pp"]).get("/groups").status_code == 403

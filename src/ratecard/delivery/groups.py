@@ -138,6 +138,35 @@ def group_out(session: Session, group: Group) -> GroupOut:
     )
 
 
+def list_groups(*, session: Session, user: User) -> list[Group]:
+    """The groups of the user's provider (every provider's, for admins), newest start first."""
+    role = Role(user.role)
+    if role not in (Role.HUB, Role.CASEWORKER, Role.ADMIN):
+        raise Forbidden("Groups are run by the provider.")
+    query = select(Group).order_by(Group.start_date.desc(), Group.id.desc())
+    if role is not Role.ADMIN:
+        query = query.where(Group.provider_id == user.provider_id)
+    return list(session.scalars(query.limit(200)))
+
+
+def group_programmes(*, session: Session, user: User) -> list[Service]:
+    """The services of the user's provider delivered in groups, for the form that schedules one."""
+    query = select(Service).where(Service.listed.is_(True), Service.delivery.in_(GROUP_DELIVERY)).order_by(Service.name)
+    if Role(user.role) is not Role.ADMIN:
+        query = query.where(Service.provider_id == user.provider_id)
+    return list(session.scalars(query))
+
+
+def members(*, session: Session, user: User, group_id: int) -> list[tuple[GroupMember, str]]:
+    """The group's members with their referral's reference."""
+    from ratecard.referrals.models import Referral
+
+    group = _load_group(session, user, group_id)
+    return [(m, ref) for m, ref in session.execute(
+        select(GroupMember, Referral.reference).join(Referral, Referral.id == GroupMember.referral_id)
+        .where(GroupMember.group_id == group.id).order_by(GroupMember.id))]
+
+
 def get_group(*, session: Session, user: User, group_id: int) -> GroupOut:
     """One group of the user's provider."""
     return group_out(session, _load_group(session, user, group_id))

@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from ratecard.accounts.deps import WebUser
 from ratecard.accounts.service import Role
 from ratecard.deps import DbSession, PageNumber, RecordId
-from ratecard.delivery import calendar, enforcement, monitoring, notes, overview, plans, reports, service
+from ratecard.delivery import calendar, enforcement, groups, monitoring, notes, overview, plans, reports, service
 from ratecard.delivery.codes import absence_codes
 from ratecard.delivery.schemas import (
     LONDON,
@@ -23,7 +23,9 @@ from ratecard.delivery.schemas import (
     AppointmentIn,
     CaseNoteIn,
     FeedbackIn,
+    GroupIn,
     Method,
+    Weekday,
 )
 from ratecard.errors import NotFound, RatecardError
 from ratecard.forms import date_from_parts, error_messages
@@ -268,3 +270,80 @@ async def caseload(request: Request, session: DbSession, user: WebUser, tab: str
     past_end = page > result.pages
     return render(request, "delivery/cases.html", status_code=404 if past_end else 200, result=result,
                   tabs=monitoring.TAB_NAMES, london=LONDON, past_end=past_end, title="Caseload")
+
+
+def _groups_page(request: Request, session: Any, user: Any, *, raw: dict[str, Any] | None = None,
+                 errors: dict[str, str] | None = None, status_code: int = 200) -> HTMLResponse:
+    return render(request, "delivery/groups.html", status_code=status_code,
+                  groups=groups.list_groups(session=session, user=user),
+                  programmes=groups.group_programmes(session=session, user=user) if Role(user.role) in groups.MAKERS else [],
+                  weekdays=list(Weekday), raw=raw or {}, errors=errors or {}, title="Groups")
+
+
+@router.get("/groups", response_class=HTMLResponse)
+async def groups_page(request: Request, session: DbSession, user: WebUser) -> HTMLResponse:
+    """The provider's groups, and (for the hub) the form that schedules one."""
+    return _groups_page(request, session, user)
+
+
+@router.post("/groups")
+async def create_group(request: Request, session: DbSession, user: WebUser) -> Response:
+    """Schedule a group from the form, or show the form again with what is wrong."""
+    form = await _form(request)
+    raw = {k: v for k, v in form.items() if k != FIELD}
+    slots = [{"weekday": day, "time": _text(form, f"time-{day}") or ""} for day in form.getlist("weekday")]
+    values = {"service_id": _text(form, "service_id") or "", "name": _text(form, "name") or "",
+              "venue": _text(form, "venue") or "", "postcode": _text(form, "postcode"), "slots": slots,
+              "start_date": date_from_parts(form, "start_date") or "", "session_minutes": _text(form, "session_minutes"),
+              "capacity": _text(form, "capacity")}
+    try:
+        with session.begin_nested():
+            made = groups.create_group(session=session, user=user, data=GroupIn.model_validate(values))
+    except ValidationError as exc:
+        return _groups_page(request, session, user, raw=raw, status_code=400,
+                            errors=error_messages(exc, label=lambda f: {"slots": "Weekly slots", "start_date": "Start date",
+                                                                        "service_id": "Programme"}.get(f, _label(f))))
+    except RatecardError as exc:
+        if exc.status_code == 404:
+            raise
+        return _groups_page(request, session, user, raw=raw, status_code=exc.status_code,
+                            errors={str(exc.details.get("field", "form")): str(exc)})
+    return RedirectResponse(f"/groups/{made.id}", status_code=303)
+
+
+def _group_page(request: Request, session: Any, user: Any, group_id: int, *, errors: dict[str, str] | None = None,
+                status_code: int = 200) -> HTMLResponse:
+    out = groups.get_group(session=session, user=user, group_id=group_id)
+    return render(request, "delivery/group.html", status_code=status_code, group=out, london=LONDON,
+                  members=groups.members(session=session, user=user, group_id=group_id),
+                  can_enrol=Role(user.role) in groups.MAKERS, errors=errors or {}, title=out.name)
+
+
+@router.get("/groups/{group_id}", response_class=HTMLResponse)
+async def group_page(request: Request, session: DbSession, user: WebUser, group_id: RecordId) -> HTMLResponse:
+    """A group: its schedule (and the bank holidays it steps over), members and the enrolment form."""
+    return _group_page(request, session, user, group_id)
+
+
+@router.post("/groups/{group_id}/members")
+async def enrol(request: Request, session: DbSession, user: WebUser, group_id: RecordId) -> Response:
+    """Enrol a referral of the programme, by its reference."""
+    from sqlalchemy import select
+
+    from ratecard.referrals.models import Referral
+
+    form = await _form(request)
+    reference = (_text(form, "reference") or "").upper()
+    referral_id = session.scalar(select(Referral.id).where(Referral.reference == reference)) if reference else None
+    try:
+        if referral_id is None:
+            raise RatecardError("Enter the reference of a referral to this programme, like RC-7K3M9Q2D.", field="reference")
+        with session.begin_nested():
+            groups.enrol(session=session, user=user, group_id=group_id, referral_id=referral_id)
+    except RatecardError as exc:
+        if exc.status_code == 404 and "group" in str(exc):
+            raise
+        message = "Enter the reference of a referral to this programme, like RC-7K3M9Q2D." if exc.status_code == 404 else str(exc)
+        return _group_page(request, session, user, group_id, status_code=400 if exc.status_code == 404 else exc.status_code,
+                           errors={"reference": message})
+    return RedirectResponse(f"/groups/{group_id}", status_code=303)
