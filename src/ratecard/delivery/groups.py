@@ -205,6 +205,17 @@ def enrol(*, session: Session, user: User, group_id: int, referral_id: int, now:
     return member
 
 
+def enrol_by_reference(*, session: Session, user: User, group_id: int, reference: str,
+                       now: dt.datetime | None = None) -> GroupMember:
+    """enrol() for the referral people know by its reference ("RC-7K3M9Q2D")."""
+    from ratecard.referrals.models import Referral
+
+    found = session.scalar(select(Referral.id).where(Referral.reference == reference.strip().upper())) if reference.strip() else None
+    if found is None:
+        raise NotFound("No referral has that reference.", field="reference")  # as for one not yours to see
+    return enrol(session=session, user=user, group_id=group_id, referral_id=found, now=now)
+
+
 def record_register(*, session: Session, user: User, group_session_id: int, data: RegisterIn,
                     now: dt.datetime | None = None) -> list[Appointment]:
     """Every member's attendance of one group session, recorded at once: all lines or none."""

@@ -214,22 +214,22 @@ async def calendar_file(session: DbSession, token: str) -> Response:
                     headers={"Content-Disposition": 'inline; filename="ratecard.ics"'})
 
 
-def _period(date_from: str | None, date_to: str | None) -> reports.Filters:
+def _period(date_from: str | None, date_to: str | None, provider: str | None) -> reports.Filters:
+    """The report's filters from the query (a year to today by default); reports.scope decides whose."""
     today = dt.date.today()
     try:
         start = dt.date.fromisoformat(date_from) if date_from else today.replace(year=today.year - 1) + dt.timedelta(days=1)
         end = dt.date.fromisoformat(date_to) if date_to else today
     except ValueError:
         raise RatecardError("Enter dates as YYYY-MM-DD, for example 2026-04-01.", field="date_from") from None
-    return reports.Filters(start, end)
+    return reports.Filters(start, end, provider or None)
 
 
 @router.get("/reports/performance", response_class=HTMLResponse)
 async def performance_page(request: Request, session: DbSession, user: WebUser, date_from: str | None = None,
                            date_to: str | None = None, provider: str | None = None) -> HTMLResponse:
     """The provider's performance: a chart of each month's referrals, its table, medians and the CSV."""
-    period = _period(date_from, date_to)
-    filters = reports.Filters(period.date_from, period.date_to, (provider or None) if Role(user.role) is Role.ADMIN else None)
+    filters = _period(date_from, date_to, provider)
     figures = reports.performance(session=session, user=user, filters=filters)
     query = urlencode({k: v for k, v in {"date_from": filters.date_from.isoformat(), "date_to": filters.date_to.isoformat(),
                                           "provider": filters.provider_id}.items() if v})
@@ -241,8 +241,7 @@ async def performance_page(request: Request, session: DbSession, user: WebUser, 
 async def performance_chart(session: DbSession, user: WebUser, date_from: str | None = None, date_to: str | None = None,
                             provider: str | None = None) -> Response:
     """The chart of the performance page, as SVG drawn on the server."""
-    period = _period(date_from, date_to)
-    filters = reports.Filters(period.date_from, period.date_to, (provider or None) if Role(user.role) is Role.ADMIN else None)
+    filters = _period(date_from, date_to, provider)
     figures = reports.performance(session=session, user=user, filters=filters)
     svg = reports.chart_svg(figures, title="Referrals each month")
     # The chart is an image document of its own: pygal styles it with an inline <style>, and nothing in it runs.
@@ -254,8 +253,7 @@ async def performance_chart(session: DbSession, user: WebUser, date_from: str | 
 async def performance_csv(request: Request, user: WebUser, date_from: str | None = None, date_to: str | None = None,
                           provider: str | None = None) -> Response:
     """One row per referral received in the period, streamed."""
-    period = _period(date_from, date_to)
-    filters = reports.Filters(period.date_from, period.date_to, (provider or None) if Role(user.role) is Role.ADMIN else None)
+    filters = _period(date_from, date_to, provider)
     stream = reports.csv_stream(sessions=request.app.state.sessions, user=user, filters=filters)
     return StreamingResponse(stream, media_type="text/csv; charset=utf-8",
                              headers={"Content-Disposition": 'attachment; filename="performance.csv"'})
@@ -328,18 +326,10 @@ async def group_page(request: Request, session: DbSession, user: WebUser, group_
 @router.post("/groups/{group_id}/members")
 async def enrol(request: Request, session: DbSession, user: WebUser, group_id: RecordId) -> Response:
     """Enrol a referral of the programme, by its reference."""
-    from sqlalchemy import select
-
-    from ratecard.referrals.models import Referral
-
     form = await _form(request)
-    reference = (_text(form, "reference") or "").upper()
-    referral_id = session.scalar(select(Referral.id).where(Referral.reference == reference)) if reference else None
     try:
-        if referral_id is None:
-            raise RatecardError("Enter the reference of a referral to this programme, like RC-7K3M9Q2D.", field="reference")
         with session.begin_nested():
-            groups.enrol(session=session, user=user, group_id=group_id, referral_id=referral_id)
+            groups.enrol_by_reference(session=session, user=user, group_id=group_id, reference=_text(form, "reference") or "")
     except RatecardError as exc:
         if exc.status_code == 404 and "group" in str(exc):
             raise

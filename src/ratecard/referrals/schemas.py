@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from ratecard.db import MAX_ID
@@ -39,20 +39,23 @@ class _In(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
+def _upper(value: object) -> object:
+    return value.strip().upper() if isinstance(value, str) else value
+
+
+# A CRN as typed ("x123456 ") read as nDelius writes it, then checked.
+Crn = Annotated[str, BeforeValidator(_upper), StringConstraints(pattern=CRN_PATTERN)]
+
+
 class PersonIn(_In):
     """A person on probation, as the referring practitioner records them."""
 
-    crn: str = Field(pattern=CRN_PATTERN, description="nDelius CRN: one capital letter and six digits, e.g. X123456.")
+    crn: Crn = Field(description="nDelius CRN: one capital letter and six digits, e.g. X123456.")
     name: str = Field(min_length=1, max_length=200)
     date_of_birth: IsoDate | None = None
     sex: Sex | None = None
     area: str | None = Field(default=None, max_length=100)
     profile: Profile | None = None
-
-    @field_validator("crn", mode="before")
-    @classmethod
-    def _upper(cls, value: object) -> object:
-        return value.strip().upper() if isinstance(value, str) else value
 
     @field_validator("date_of_birth")
     @classmethod
@@ -113,17 +116,12 @@ class ReferralIn(_In):
 class PersonPatch(_In):
     """Changes to the person on a draft: only the fields given change."""
 
-    crn: str | None = Field(default=None, pattern=CRN_PATTERN)
+    crn: Crn | None = None
     name: str | None = Field(default=None, min_length=1, max_length=200)
     date_of_birth: IsoDate | None = None
     sex: Sex | None = None
     area: str | None = Field(default=None, max_length=100)
     profile: Profile | None = None
-
-    @field_validator("crn", mode="before")
-    @classmethod
-    def _upper(cls, value: object) -> object:
-        return value.strip().upper() if isinstance(value, str) else value
 
 
 class ReferralPatch(_In):
