@@ -517,6 +517,14 @@ _BUILDING = threading.Lock()
 CACHE_DIR = Path(__file__).resolve().parents[2] / "var" / "cache"
 
 
+def cache_dir() -> Path | None:
+    """Where files built from ratecard's data are kept between processes (RATECARD_CACHE_DIR), or None when "off"."""
+    import os
+
+    place = os.environ.get("RATECARD_CACHE_DIR", str(CACHE_DIR))
+    return None if place == "off" else Path(place)
+
+
 def _cache_key(corrections_path: Path) -> str:
     """A digest of everything a built gazetteer depends on: this module, the corrections and the
     versions of the data packages, so any change to one of them builds afresh."""
@@ -535,10 +543,10 @@ def _cached_build(corrections_path: Path = CORRECTIONS) -> Gazetteer:
     import os
     import pickle
 
-    place = os.environ.get("RATECARD_CACHE_DIR", str(CACHE_DIR))
-    if place == "off":
+    place = cache_dir()
+    if place is None:
         return build(corrections_path)
-    path = Path(place) / f"gazetteer-{_cache_key(corrections_path)}.pickle"
+    path = place / f"gazetteer-{_cache_key(corrections_path)}.pickle"
     try:
         with path.open("rb") as handle:
             gaz = Gazetteer()

@@ -8,8 +8,10 @@ left over) all use this one measure.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-from ratecard.catalogue.schemas import ParsedBrochure, ServiceData
+if TYPE_CHECKING:  # only named in annotations: the matcher's CLI starts without the schemas
+    from ratecard.catalogue.schemas import ParsedBrochure, ServiceData
 
 
 def uncited_lines(criteria_lines: Iterable[int], rule_lines: Iterable[int | None]) -> tuple[int, ...]:

@@ -5,61 +5,31 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from pydantic import BaseModel, TypeAdapter
-from sqlalchemy import select
+from pydantic import BaseModel
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session, selectinload
 
 from ratecard.catalogue.models import Service
 from ratecard.catalogue.service import catalogue_version
-from ratecard.catalogue.schemas import ParsedBrochure, ServiceData, Setting
-from ratecard.eligibility.engine import Match, Outcome, ServiceRules, in_display_order, match_all
-from ratecard.eligibility.facts import facts_of
+from ratecard.catalogue.schemas import ParsedBrochure, ServiceData
+from ratecard.eligibility import snapshot
+from ratecard.eligibility.engine import Match, Outcome, ServiceRules, in_display_order
 from ratecard.eligibility.profile import Profile
+from ratecard.eligibility.rulebook import (
+    SETTING_RULES, decide_all, matches_json, record_of, rules_for, service_rules_from_records,
+)
 from ratecard.catalogue.coverage import uncited_lines
-from ratecard.catalogue.rules import Rule, RuleKind
+from ratecard.catalogue.rules import RuleKind
 
-# Where a service runs decides who can start it: these rules follow from the catalogue's setting.
-SETTING_RULES: dict[str, Rule] = {
-    Setting.CUSTODY.value: Rule.model_validate(
-        {
-            "criterion": "setting",
-            "message": "Delivered in prison before release: the person must be in custody.",
-            "test": {"field": "setting", "in": ["custody"]},
-        }
-    ),
-    Setting.THROUGH_THE_GATE.value: Rule.model_validate(
-        {
-            "criterion": "setting",
-            "message": "Through-the-gate support is for people in custody or just released on licence.",
-            "test": {"field": "setting", "in": ["custody", "licence", "pss"]},
-        }
-    ),
-}
-
-
-def _rules_for(setting: str, rules: Iterable[Rule]) -> list[Rule]:
-    derived = [SETTING_RULES[setting]] if setting in SETTING_RULES else []
-    return derived + list(rules)
+__all__ = [
+    "SETTING_RULES", "CoverageRow", "grouped", "load_rulebook", "match", "matches_json", "rules_report",
+    "service_rules_from_brochure", "service_rules_from_rows", "write_snapshot",
+]
 
 
 def service_rules_from_rows(services: Iterable[Service]) -> list[ServiceRules]:
     """Compiled rules of stored services (their provider loaded), in display order."""
-
-    def one(s: Service) -> ServiceRules:
-        rules = [Rule.model_validate(r, context={"stored": True}) for r in s.rules]
-        return ServiceRules(
-            service_id=s.id,
-            provider=s.provider.code,
-            name=s.name,
-            category=s.category,
-            source_file=s.source_file,
-            areas=s.areas or s.provider.areas,
-            rules=_rules_for(s.setting, rules),
-            recipient=s.recipient,
-            unencoded=uncited_lines((c["line"] for c in s.criteria), (r.line for r in rules)),
-        )
-
-    return in_display_order(one(s) for s in services)
+    return service_rules_from_records(record_of(s) for s in services)
 
 
 def service_rules_from_brochure(parsed: ParsedBrochure) -> list[ServiceRules]:
@@ -74,7 +44,7 @@ def service_rules_from_brochure(parsed: ParsedBrochure) -> list[ServiceRules]:
             category=s.category,
             source_file=s.source.file,
             areas=s.areas or parsed.provider.areas,
-            rules=_rules_for(s.setting.value, s.rules),
+            rules=rules_for(s.setting.value, s.rules),
             recipient=s.recipient,
             unencoded=uncited_lines((c.line for c in s.criteria_text), (r.line for r in s.rules)),
         )
@@ -106,7 +76,24 @@ def load_rulebook(*, session: Session) -> list[ServiceRules]:
 
 def match(*, session: Session, profile: Profile, today: dt.date | None = None) -> list[Match]:
     """Every listed service decided for `profile`: eligible first, then unknown, then ineligible."""
-    return match_all(load_rulebook(session=session), facts_of(profile, today=today), profile.area)
+    return decide_all(load_rulebook(session=session), profile, today=today)
+
+
+def write_snapshot(*, session: Session, database_url: str) -> list[ServiceRules]:
+    """Write the CLI's rulebook snapshot of this database (see eligibility.snapshot) and return its rulebook.
+
+    The stamp is read before and after the services: an import committed in between (PostgreSQL reads
+    each statement afresh) changes it, and then nothing is written rather than rows under the wrong stamp.
+    """
+    before = _stamp(session)
+    records = [record_of(s) for s in _listed_services(session)]
+    if _stamp(session) == before:
+        snapshot.save(database_url, stamp=before, records=records)
+    return service_rules_from_records(records)
+
+
+def _stamp(session: Session) -> str:
+    return snapshot.stamp_of(lambda sql: session.execute(text(sql)).all())
 
 
 def grouped(matches: list[Match]) -> tuple[dict[str, dict[str, list[Match]]], dict[str, int]]:
@@ -117,11 +104,6 @@ def grouped(matches: list[Match]) -> tuple[dict[str, dict[str, list[Match]]], di
         groups.setdefault(m.category, {o.value: [] for o in Outcome})[m.result.value].append(m)
         counts[m.result.value] += 1
     return groups, counts
-
-
-def matches_json(matches: list[Match]) -> list[dict]:
-    """Matches as plain JSON-ready data, the same shape the API returns."""
-    return TypeAdapter(list[Match]).dump_python(matches, mode="json")
 
 
 class CoverageRow(BaseModel):

@@ -1,4 +1,8 @@
-"""The `ratecard` command: database, catalogue import and browsing, and the web server."""
+"""The `ratecard` command's typer app: database, catalogue import and browsing, matching, and the web server.
+
+The entry point is ratecard.cli.main, which answers `ratecard match` without loading this module
+when it can (ratecard.cli.match).
+"""
 
 from __future__ import annotations
 
@@ -10,13 +14,13 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-import yaml
 from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from ratecard.accounts.roles import Role
+from ratecard.cli.match import ERROR, ProfileFileError, read_profile, rulebook
 from ratecard.catalogue.schemas import Delivery, ImportReport, Kind, ServiceFilters, Setting
 from ratecard.config import get_settings
 from ratecard.db import default_sessions, transaction
@@ -36,7 +40,7 @@ out = Console()
 
 
 def _fail(message: str, code: int = 1) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    err.print(ERROR.format(message=message), highlight=False)
     return typer.Exit(code)
 
 
@@ -127,11 +131,21 @@ def catalogue_import(
         import_files(
             files, sessions=default_sessions(), overlay_dir=settings.overlay_dir, dry_run=dry_run, on_done=done
         )
+    if not dry_run:
+        _write_snapshot(settings.database_url)
     for report in reports:
         _print_report(report)
     failed = [r for r in reports if r.error]
     if failed:
         raise _fail(f"{len(failed)} of {len(reports)} brochures could not be imported")
+
+
+def _write_snapshot(database_url: str) -> None:
+    # `ratecard match` answers from this file while the catalogue stays as imported (eligibility.snapshot).
+    from ratecard.eligibility import service as eligibility
+
+    with transaction(default_sessions()) as session:
+        eligibility.write_snapshot(session=session, database_url=database_url)
 
 
 def _filters(**values: object) -> ServiceFilters:
@@ -331,23 +345,16 @@ def match(
     format: _FormatOpt = "json",
 ) -> None:
     """Decide every service for one person: eligible, ineligible or unknown, with reasons."""
-    from ratecard.eligibility import service as eligibility
-    from ratecard.eligibility.profile import Profile
+    from ratecard.eligibility.rulebook import decide_all, matches_json
 
     try:
-        data = yaml.safe_load(profile.read_text(encoding="utf-8")) or {}
-        person = Profile.model_validate(data)
-    except OSError as exc:
-        raise _fail(f"cannot read {profile}: {exc.strerror}", 2) from exc
-    except yaml.YAMLError as exc:
-        raise _fail(f"{profile} is not JSON or YAML: {exc}", 2) from exc
-    except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'profile'}: {e['msg']}" for e in exc.errors())
-        raise _fail(f"{profile}: {problems}", 2) from exc
-    with transaction(default_sessions()) as session:
-        matches = eligibility.match(session=session, profile=person)
+        person = read_profile(profile)
+    except ProfileFileError as exc:
+        raise _fail(str(exc), 2) from exc
+    # The snapshot when it is current, else the database (then written as the snapshot for next time).
+    matches = decide_all(rulebook(get_settings().database_url), person)
     if format == "json":
-        typer.echo(json.dumps(eligibility.matches_json(matches), indent=2, ensure_ascii=False))
+        typer.echo(json.dumps(matches_json(matches), indent=2, ensure_ascii=False))
         return
     table = Table("result", "service", "provider", "why")
     for m in matches:
@@ -457,7 +464,7 @@ def serve(
                 h11_max_incomplete_event_size=settings.max_header_bytes)
 
 
-def main() -> None:  # pragma: no cover - console entry point
+def run() -> None:  # pragma: no cover - console entry point
     """Run the CLI, turning bad settings and a database not set up for this version into clear messages."""
     from sqlalchemy.exc import OperationalError, ProgrammingError
 
@@ -480,6 +487,3 @@ def main() -> None:  # pragma: no cover - console entry point
             raise SystemExit(2) from exc
         raise
 
-
-if __name__ == "__main__":  # pragma: no cover
-    main()

@@ -1,0 +1,5 @@
+"""`python -m ratecard.cli`: the same as the `ratecard` command."""
+
+from ratecard.cli import main
+
+main()
