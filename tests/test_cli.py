@@ -17,8 +17,9 @@ from tests.paths import ESSEX, NSF
 
 @pytest.fixture
 def run(tmp_path, monkeypatch):
-    """Run the CLI against a new SQLite database in tmp_path."""
+    """Run the CLI against a new SQLite database in tmp_path (its snapshots in tmp_path too)."""
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    monkeypatch.setenv("RATECARD_CACHE_DIR", str(tmp_path / "cache"))
     get_settings.cache_clear()
     monkeypatch.setattr(db, "_default", None)
     runner = CliRunner()
@@ -189,3 +190,136 @@ def test_it_loads_neither_the_referral_workflow_nor_argon2_for_a_match():
             "'ratecard.catalogue.parsers', 'sqlalchemy.dialects.postgresql') if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.stdout.strip() == "[]"
+
+
+# The match command as a person runs it, reporting on standard error which heavy modules it loaded.
+MATCH = ("import sys\nfrom ratecard.cli import main\ntry:\n    main()\nfinally:\n"
+         "    print(sorted(m for m in ('sqlalchemy', 'typer', 'rich', 'pydantic_settings') if m in sys.modules), file=sys.stderr)")
+
+
+def _match(profile, **env: str):
+    import os
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-c", MATCH, "match", "--profile", str(profile)], env={**os.environ, **env},
+                          capture_output=True, text=True, timeout=60)
+
+
+PEOPLE = [
+    {"age": 23, "sex": "male", "area": "Blackpool", "ogrs": 55, "index_offences": ["violence"]},
+    {"sex": "female", "area": "Ashford", "needs": ["womens"], "date_of_birth": "1990-01-02"},
+    {},
+]
+
+
+@pytest.mark.parametrize("person", PEOPLE)
+def test_it_answers_a_match_from_the_snapshot_as_the_database_does_without_loading_sqlalchemy(loaded, tmp_path, person):
+    profile = tmp_path / "person.json"
+    profile.write_text(json.dumps(person))
+    quick = _match(profile)
+    assert quick.returncode == 0, quick.stderr
+    assert quick.stderr.strip() == "[]"  # neither SQLAlchemy nor the typer app, rich or the settings
+    by_database = _match(profile, RATECARD_CACHE_DIR="off")
+    assert by_database.returncode == 0 and "sqlalchemy" in by_database.stderr
+    assert quick.stdout == by_database.stdout
+    assert json.loads(quick.stdout)
+
+
+@pytest.mark.parametrize("damage", [b"", b"{not json", b'{"format": 1}'], ids=["empty", "not json", "incomplete"])
+def test_it_reads_the_database_when_the_snapshot_is_damaged_and_writes_it_again(loaded, tmp_path, damage):
+    profile = tmp_path / "person.json"
+    profile.write_text(json.dumps(PEOPLE[0]))
+    [snapshot] = (tmp_path / "cache").glob("rulebook-*.json")
+    good = snapshot.read_bytes()
+    expected = _match(profile).stdout
+    snapshot.write_bytes(damage)
+    done = _match(profile)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == expected and "sqlalchemy" in done.stderr
+    assert snapshot.read_bytes() == good
+    assert _match(profile).stderr.strip() == "[]"  # and the next match uses it
+
+
+def test_it_refuses_a_bad_profile_file_in_the_same_words_with_or_without_the_snapshot(loaded, tmp_path):
+    profile = tmp_path / "bad.yaml"
+    profile.write_text("age: -3\nogrs: 140\n")
+    quick, by_database = _match(profile), _match(profile, RATECARD_CACHE_DIR="off")
+    assert quick.returncode == by_database.returncode == 2
+    assert "typer" not in quick.stderr.splitlines()[-1]
+    assert quick.stderr.splitlines()[:-1] == by_database.stderr.splitlines()[:-1]
+    assert "age" in quick.stderr and "ogrs" in quick.stderr
+
+
+def test_it_writes_the_snapshot_when_the_catalogue_is_imported(run, tmp_path):
+    from ratecard.eligibility import snapshot
+
+    assert run("db", "upgrade").exit_code == 0
+    url = get_settings().database_url
+    assert snapshot.load(url) is None
+    assert run("catalogue", "import", str(NSF)).exit_code == 0
+    book = snapshot.load(url)
+    assert book is not None and {s.provider for s in book} == {"NSF"}
+    assert run("catalogue", "import", str(ESSEX)).exit_code == 0
+    assert {s.provider for s in snapshot.load(url)} == {"NSF", "ESX"}
+
+
+@pytest.mark.parametrize(
+    ("args", "parsed"),
+    [
+        (["--profile", "p.json"], ("p.json", "json")),
+        (["--profile=p.json", "--format", "table"], ("p.json", "table")),
+        (["--format=json", "--profile", "dir/p.yaml"], ("dir/p.yaml", "json")),
+        (["--profile"], None),
+        (["--profile", "--format", "json"], None),
+        (["--profile", "a", "--profile", "b"], None),
+        (["--profile", "p.json", "--help"], None),
+        (["--profile", "p.json", "extra"], None),
+        (["--format", "json"], None),
+        (["--profile="], None),
+        ([], None),
+    ],
+)
+def test_it_answers_at_once_only_the_plain_form_of_match(args, parsed):
+    from pathlib import Path
+
+    from ratecard.cli.match import _options
+
+    assert _options(args) == (None if parsed is None else (Path(parsed[0]), parsed[1]))
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        {},
+        {"DATABASE_URL": "sqlite:////tmp/x.db"},
+        {"DATABASE_URL": "postgresql://u:p@h/db"},
+        {"DATABASE_URL": "postgresql+psycopg://u:p@h/db"},
+        {"RATECARD_DATABASE_URL": "sqlite:////tmp/other.db"},
+    ],
+)
+def test_it_reads_the_database_url_as_the_settings_do(monkeypatch, env):
+    from ratecard.cli.match import database_url
+    from ratecard.config import Settings
+    from ratecard.eligibility.snapshot import snapshot_path
+
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    assert snapshot_path(database_url()) == snapshot_path(Settings().database_url)
+
+
+@pytest.mark.parametrize("env", [{"database_url": "sqlite:////tmp/y.db"}, {"RATECARD_SQL_ECHO": "true"}])
+def test_it_leaves_the_settings_to_the_typer_app_when_only_they_can_read_them(monkeypatch, env):
+    from ratecard.cli.match import database_url
+
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    assert database_url() is None
+
+
+def test_it_defaults_to_the_database_the_settings_default_to(monkeypatch):
+    from ratecard.cli.match import DEFAULT_DATABASE_URL
+    from ratecard.config import Settings
+
+    assert DEFAULT_DATABASE_URL == Settings.model_fields["database_url"].default

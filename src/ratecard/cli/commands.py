@@ -131,11 +131,11 @@ def catalogue_import(
         import_files(
             files, sessions=default_sessions(), overlay_dir=settings.overlay_dir, dry_run=dry_run, on_done=done
         )
-    if not dry_run:
-        _write_snapshot(settings.database_url)
     for report in reports:
         _print_report(report)
     failed = [r for r in reports if r.error]
+    if not dry_run and len(failed) < len(reports):
+        _write_snapshot(settings.database_url)
     if failed:
         raise _fail(f"{len(failed)} of {len(reports)} brochures could not be imported")
 
