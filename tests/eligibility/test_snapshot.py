@@ -7,6 +7,7 @@ import json
 from collections.abc import Iterator
 
 import pytest
+from hypothesis import HealthCheck, given, settings
 from sqlalchemy import Engine, text
 
 from ratecard import migrate
@@ -20,6 +21,7 @@ from ratecard.eligibility.engine import Outcome
 from ratecard.eligibility.profile import Profile
 from ratecard.eligibility.rulebook import SETTING_RULES, decide_all, matches_json
 from tests.conftest import PG_URL, _pg_url
+from tests.eligibility.strategies import profiles
 from tests.factories import parsed_brochure, provider_data, service_data
 
 AS_OF = "2026-12-01"
@@ -77,12 +79,19 @@ def _people() -> list[Profile]:
     return [Profile.model_validate({**p, "as_of": AS_OF}) for p in PROFILES]
 
 
-@pytest.mark.parametrize("provider", PROVIDERS)
-def test_it_answers_from_the_snapshot_as_the_database_does(loaded_engine, backend, catalogue_session, provider):
+@pytest.fixture
+def snapshot_book(loaded_engine, backend, catalogue_session):
+    """The rulebook read back from a snapshot of the five brochures' catalogue."""
     url = _url(loaded_engine, backend, "ratecard_test_loaded")
     service.write_snapshot(session=catalogue_session, database_url=url)
     book = snapshot.load(url)
     assert book is not None, "the snapshot just written is not used"
+    return book
+
+
+@pytest.mark.parametrize("provider", PROVIDERS)
+def test_it_answers_from_the_snapshot_as_the_database_does(snapshot_book, catalogue_session, provider):
+    book = snapshot_book
     for person in _people():
         by_database = [m for m in matches_json(service.match(session=catalogue_session, profile=person)) if m["provider"] == provider]
         by_snapshot = [m for m in matches_json(decide_all(book, person)) if m["provider"] == provider]
@@ -91,6 +100,13 @@ def test_it_answers_from_the_snapshot_as_the_database_does(loaded_engine, backen
     # Every result turns up across the people, so the comparison covers each way of answering.
     results = {m["result"] for person in _people() for m in matches_json(decide_all(book, person)) if m["provider"] == provider}
     assert {"eligible", "unknown", "ineligible"} <= results
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(person=profiles)
+def test_it_answers_any_profile_from_the_snapshot_as_the_database_does(snapshot_book, catalogue_session, person):
+    by_database = matches_json(service.match(session=catalogue_session, profile=person))
+    assert matches_json(decide_all(snapshot_book, person)) == by_database
 
 
 @pytest.fixture
