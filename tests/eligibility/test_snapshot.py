@@ -13,13 +13,12 @@ from sqlalchemy import Engine, text
 from ratecard import migrate
 from ratecard.catalogue import service as catalogue
 from ratecard.catalogue.rules import Rule
-from ratecard.catalogue.schemas import Setting
 from ratecard.cli.match import rulebook
 from ratecard.db import make_engine, make_sessionmaker, transaction
 from ratecard.eligibility import service, snapshot
 from ratecard.eligibility.engine import Outcome
 from ratecard.eligibility.profile import Profile
-from ratecard.eligibility.rulebook import SETTING_RULES, decide_all, matches_json
+from ratecard.eligibility.rulebook import decide_all, matches_json
 from tests.conftest import PG_URL, _pg_url
 from tests.eligibility.strategies import profiles
 from tests.factories import parsed_brochure, provider_data, service_data
@@ -267,8 +266,3 @@ def test_it_never_writes_the_database_password(tmp_path, cache):
     assert "s3cret" not in path.name and "s3cret" not in path.read_text()
     # The driver spelt either way is the same database, so the same file.
     assert snapshot.snapshot_path("postgresql://ratecard:s3cret-word@db.example/ratecard") == path
-
-
-def test_it_keys_the_setting_rules_by_the_catalogue_settings():
-    assert set(SETTING_RULES) <= {s.value for s in Setting}
-    assert {Setting.CUSTODY.value, Setting.THROUGH_THE_GATE.value} == set(SETTING_RULES)

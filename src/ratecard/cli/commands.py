@@ -345,7 +345,7 @@ def match(
     format: _FormatOpt = "json",
 ) -> None:
     """Decide every service for one person: eligible, ineligible or unknown, with reasons."""
-    from ratecard.eligibility.rulebook import decide_all, matches_json
+    from ratecard.eligibility.rulebook import decide_all, matches_text
 
     try:
         person = read_profile(profile)
@@ -354,7 +354,7 @@ def match(
     # The snapshot when it is current, else the database (then written as the snapshot for next time).
     matches = decide_all(rulebook(get_settings().database_url), person)
     if format == "json":
-        typer.echo(json.dumps(matches_json(matches), indent=2, ensure_ascii=False))
+        typer.echo(matches_text(matches))
         return
     table = Table("result", "service", "provider", "why")
     for m in matches:

@@ -9,7 +9,6 @@ and the typer app runs the command in full, reading the database. Both read the 
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from pathlib import Path
@@ -115,8 +114,8 @@ def quick_match(args: list[str]) -> int | None:
 
         Console(stderr=True).print(ERROR.format(message=exc), highlight=False)
         return 2
-    from ratecard.eligibility.rulebook import decide_all, matches_json
+    from ratecard.eligibility.rulebook import decide_all, matches_text
 
-    sys.stdout.write(json.dumps(matches_json(decide_all(book, person)), indent=2, ensure_ascii=False) + "\n")
+    sys.stdout.write(matches_text(decide_all(book, person)) + "\n")
     sys.stdout.flush()
     return 0
