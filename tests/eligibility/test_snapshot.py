@@ -266,3 +266,15 @@ def test_it_never_writes_the_database_password(tmp_path, cache):
     assert "s3cret" not in path.name and "s3cret" not in path.read_text()
     # The driver spelt either way is the same database, so the same file.
     assert snapshot.snapshot_path("postgresql://ratecard:s3cret-word@db.example/ratecard") == path
+
+
+def test_it_keeps_the_snapshots_of_the_latest_few_databases(cache):
+    import os
+
+    cache.mkdir()
+    older = [cache / f"rulebook-{n:024d}.json" for n in range(snapshot.KEEP + 3)]
+    for n, path in enumerate(older):  # written a second apart, the first the oldest
+        path.write_text("{}")
+        os.utime(path, (1_000_000 + n, 1_000_000 + n))
+    latest = snapshot.save("sqlite:////tmp/db-last.db", stamp="[]", records=[])
+    assert set(cache.glob("rulebook-*.json")) == {latest, *older[-(snapshot.KEEP - 1):]}

@@ -34,6 +34,8 @@ from ratecard.eligibility.rulebook import Record, service_rules_from_records
 
 # Bumped when the file's layout changes.
 FORMAT = 1
+# Snapshots kept in the cache directory, the most recently written: one per database used lately.
+KEEP = 8
 
 # What the stamp is read from; the same statements through the ORM's session (when writing) and
 # through the bare driver (when reading), so the two give the same text.
@@ -136,7 +138,23 @@ def save(database_url: str, *, stamp: str, records: list[Record]) -> Path | None
         os.replace(partial, path)  # atomic: a concurrent reader sees the old file or the whole new one
     except OSError:
         return None  # a read-only checkout still works, reading the database each time
+    _prune(path.parent)
     return path
+
+
+def _prune(folder: Path) -> None:
+    # Databases come and go (every test run makes some): keep the snapshots of the latest few.
+    def written(path: Path) -> float:
+        try:
+            return path.stat().st_mtime
+        except OSError:
+            return 0.0
+
+    for old in sorted(folder.glob("rulebook-*.json"), key=written, reverse=True)[KEEP:]:
+        try:
+            old.unlink()
+        except OSError:
+            pass  # gone already, or not ours to remove
 
 
 def load(database_url: str) -> list[ServiceRules] | None:
