@@ -42,12 +42,19 @@ async def guide(request: Request) -> HTMLResponse:
                   status_code=400 if error else 200)
 
 
+class _Answers(dict):
+    """The answers as typed; one never given reads as empty (never "None" in a box)."""
+
+    def get(self, key: str, default: Any = "") -> Any:  # type: ignore[override]
+        return super().get(key, default)
+
+
 def _builder(request: Request, *, raw: dict[str, Any], errors: dict[str, str], result: Any = None,
              order: Order | None = None, status_code: int = 200) -> HTMLResponse:
     law = service.requirements_for(day=order.conviction_date) if order else None
     chosen = set(raw.get("requirements", []))
     return render(
-        request, "sentencing/order.html", status_code=status_code, raw=raw, errors=errors, result=result, order=order,
+        request, "sentencing/order.html", status_code=status_code, raw=_Answers(raw), errors=errors, result=result, order=order,
         law={r.type: r for r in law.requirements} if law else {}, chosen=chosen,
         kinds=[(k.value, rulebook().requirements[k.value].name, forms.fields_of(k), k in MONITORED, k in TREATMENTS)
                for k in RequirementType],
