@@ -62,3 +62,11 @@ def test_it_lists_the_requirements_for_a_conviction_date(api):
     assert (daily(before), daily(after)) == (16, 20)
     assert len(after["requirements"]) == 14
     assert api.get("/api/v1/sentencing/requirements", params={"conviction_date": "2024-13-01"}).status_code == 422
+
+
+@pytest.mark.parametrize("value", [0, "0", 20240301, "2024-3-1", "1 March 2024"])
+def test_it_refuses_a_date_not_written_yyyy_mm_dd(api, value):
+    response = api.post("/api/v1/sentencing/check", json=order_data(conviction_date=value))
+    assert response.status_code == 422 and response.json()["errors"][0]["field"] == "conviction_date"
+    response = api.get("/api/v1/sentencing/requirements", params={"conviction_date": str(value)})
+    assert response.status_code == 422

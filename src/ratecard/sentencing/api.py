@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 
 from ratecard.sentencing import service
-from ratecard.sentencing.schemas import CheckResult, Order, RequirementsOut
+from ratecard.sentencing.schemas import CheckResult, Day, Order, RequirementsOut
 
 router = APIRouter(prefix="/api/v1/sentencing", tags=["sentencing"])
 
@@ -25,7 +24,7 @@ async def check(order: Order) -> CheckResult:
 
 @router.get("/requirements", response_model=RequirementsOut, summary="The requirements and their limits for a conviction date")
 async def requirements(
-    conviction_date: Annotated[dt.date, Query(description="The conviction date: it decides which limits apply.")],
+    conviction_date: Annotated[Day, Query(description="The conviction date: it decides which limits apply.")],
 ) -> RequirementsOut:
     """Every requirement of Schedule 9 with its limits, conditions and sources as they stand for a
     conviction on `conviction_date`, the guideline's suggestions and providers' local advice."""

@@ -3,13 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from enum import StrEnum
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
 _FORBID = ConfigDict(extra="forbid")
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _day_only(value: object) -> object:
+    # pydantic's lax mode reads 0 or "0" as 1 January 1970: a date here is 'YYYY-MM-DD' or nothing.
+    if isinstance(value, bool) or isinstance(value, (int, float)) or (isinstance(value, str) and not _ISO_DAY.fullmatch(value)):
+        raise ValueError("Enter a date as YYYY-MM-DD, for example 2024-03-01")
+    return value
+
+
+# A calendar date written 'YYYY-MM-DD' (or a date object, from code).
+Day = Annotated[dt.date, BeforeValidator(_day_only)]
 
 
 class OrderType(StrEnum):
@@ -117,9 +130,9 @@ class Order(BaseModel):
 
     model_config = _FORBID
     order_type: OrderType
-    conviction_date: dt.date
-    sentence_date: dt.date | None = Field(default=None, description="The day the order is made; on or after conviction.")
-    offence_date: dt.date | None = Field(default=None, description="Optional; on or before conviction.")
+    conviction_date: Day
+    sentence_date: Day | None = Field(default=None, description="The day the order is made; on or after conviction.")
+    offence_date: Day | None = Field(default=None, description="Optional; on or before conviction.")
     length_months: int | None = Field(default=None, ge=1, le=600, description="community_order: months to its end date")
     custodial_term_months: int | None = Field(default=None, ge=0, le=600, description="suspended_sentence_order")
     custodial_term_days: int | None = Field(default=None, ge=0, le=20000, description="suspended_sentence_order: days on top of the months")
