@@ -241,5 +241,8 @@ def test_it_finds_the_local_providers_of_each_requirement_in_kent(catalogue_sess
     assert {s["provider"] for s in by_type["programme"]} == {"KSS"}
     assert all(s["url"] == f"/services/{s['id']}" for s in by_type["programme"])
     assert [s["name"] for s in by_type["attendance_centre"]] == ["Senior Attendance Centre"]
+    rar = {s["name"] for s in by_type["rehabilitation_activity"]}
+    assert {"Victim Awareness", "Anger Management"} <= rar and not rar & programmes  # programmes are their own requirement
+    assert next(r for r in found["requirements"] if r["type"] == "attendance_centre")["unavailable"]
     lancashire = {row["type"]: row["services"] for row in local_providers(session=catalogue_session, area="Blackpool")["requirements"]}
     assert {s["provider"] for s in lancashire["unpaid_work"]} == {"CLN"}

@@ -105,3 +105,10 @@ def test_it_lists_local_providers_linked_to_the_catalogue(catalogue_sessions):
 def test_it_never_puts_none_in_an_empty_box_so_a_resubmit_adds_nothing(web):
     page = _post(web).text
     assert ">None</textarea>" not in page and 'value="None"' not in page
+
+
+def test_it_shows_providers_guidance_as_guidance_never_as_markup_or_law(web):
+    page = web.get("/sentencing").text
+    assert "&lt;strong&gt;" not in page
+    advice = page.split('data-requirement="unpaid_work"', 1)[1].split("</section>", 1)[0]
+    assert "<strong>Provider's guidance, not law.</strong> DLNR CRC&#39;s bands: low 40-80 hours" in advice

@@ -214,6 +214,7 @@ class LocalSpec(BaseModel):
 
     model_config = _STRICT
     kind: str | None = None
+    not_kinds: tuple[str, ...] = ()
     rar_usable: bool | None = None
     names: tuple[str, ...] = ()
 

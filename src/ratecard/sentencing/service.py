@@ -283,11 +283,15 @@ def local_providers(*, session: Session, area: str) -> dict[str, Any]:
     for kind, spec in book.local_services.items():
         matches = [
             s for s in found
-            if (spec.kind is None or s.kind == spec.kind)
+            if (spec.kind is None or s.kind == spec.kind) and s.kind not in spec.not_kinds
             and (spec.rar_usable is None or s.rar_usable is spec.rar_usable)
             and (not spec.names or any(word in s.name.lower() for word in spec.names))
         ]
-        rows.append({"type": kind, "name": book.requirements[kind].name,
+        law = book.requirements[kind].law
+        unavailable = None
+        if law.available_before is not None and dt.date.today() >= law.available_before:
+            unavailable = f"Not available for a conviction on or after {_day(law.available_before)}."
+        rows.append({"type": kind, "name": book.requirements[kind].name, "unavailable": unavailable,
                      "services": [{"id": s.id, "name": s.name, "provider": s.provider, "provider_name": s.provider_name,
-                                   "url": f"/services/{s.id}"} for s in matches]})
+                                   "category": s.category, "url": f"/services/{s.id}"} for s in matches]})
     return {"area": area, "understood": understood, "note": note, "requirements": rows}
