@@ -21,6 +21,7 @@ LAYERS: dict[str, int] = {
     "accounts": 1,  # beside the catalogue, below everything that acts on a person
     "eligibility": 2,
     "referrals": 3,
+    "sentencing": 3,  # reads the catalogue and eligibility's understanding of areas; never referrals or delivery
     "delivery": 4,  # what happens once a referral is accepted: above the referrals, never imported by them
     **dict.fromkeys(("admin", "models", "openapi", "apidocs", "demo", "web_app", "cli", "__init__"), 5),
 }

@@ -27,6 +27,8 @@ from ratecard.eligibility import api as eligibility_api
 from ratecard.eligibility import web as eligibility_web
 from ratecard.referrals import api as referrals_api
 from ratecard.referrals import web as referrals_web
+from ratecard.sentencing import api as sentencing_api
+from ratecard.sentencing import web as sentencing_web
 from ratecard.accounts.deps import NO_TOKEN, lacks_required_token
 from ratecard.accounts.service import LockedOut
 from ratecard.config import Settings, get_settings
@@ -111,6 +113,8 @@ def create_app(*, settings: Settings | None = None, sessions: sessionmaker[Sessi
     app.include_router(delivery_api.router)
     app.include_router(delivery_web.router)
     app.include_router(admin_web.router)
+    app.include_router(sentencing_api.router)
+    app.include_router(sentencing_web.router)
 
     @app.exception_handler(RatecardError)
     async def _domain_error(request: Request, exc: RatecardError):  # type: ignore[no-untyped-def]

@@ -34,6 +34,8 @@ db_app = typer.Typer(help="Database schema (Alembic migrations).", no_args_is_he
 catalogue_app = typer.Typer(help="The catalogue of services from the providers' brochures.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(catalogue_app, name="catalogue")
+from ratecard.sentencing.cli import app as sentencing_app  # noqa: E402 - typer only; the checker loads when run
+app.add_typer(sentencing_app, name="sentencing")
 
 err = Console(stderr=True)
 out = Console()
