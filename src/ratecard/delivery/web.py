@@ -214,7 +214,8 @@ async def calendar_file(session: DbSession, token: str) -> Response:
                     headers={"Content-Disposition": 'inline; filename="ratecard.ics"'})
 
 
-def _period(date_from: str | None, date_to: str | None, provider: str | None) -> reports.Filters:
+def _period(date_from: str | None, date_to: str | None, provider: str | None, service_id: str | None = None,
+            region: str | None = None) -> reports.Filters:
     """The report's filters from the query (a year to today by default); reports.scope decides whose."""
     today = dt.date.today()
     try:
@@ -222,26 +223,37 @@ def _period(date_from: str | None, date_to: str | None, provider: str | None) ->
         end = dt.date.fromisoformat(date_to) if date_to else today
     except ValueError:
         raise RatecardError("Enter dates as YYYY-MM-DD, for example 2026-04-01.", field="date_from") from None
-    return reports.Filters(start, end, provider or None)
+    if len(service_id or "") > 200 or len(region or "") > 100:
+        raise RatecardError("Choose a service and a region from the lists.", field="service_id")
+    return reports.Filters(start, end, provider or None, service_id or None, region or None)
+
+
+def _report_query(filters: reports.Filters) -> str:
+    """The filters as a query string, for the chart's and the CSV's links."""
+    return urlencode({k: v for k, v in {
+        "date_from": filters.date_from.isoformat(), "date_to": filters.date_to.isoformat(), "provider": filters.provider_id,
+        "service_id": filters.service_id, "region": filters.region}.items() if v})
 
 
 @router.get("/reports/performance", response_class=HTMLResponse)
 async def performance_page(request: Request, session: DbSession, user: WebUser, date_from: str | None = None,
-                           date_to: str | None = None, provider: str | None = None) -> HTMLResponse:
+                           date_to: str | None = None, provider: str | None = None, service_id: str | None = None,
+                           region: str | None = None) -> HTMLResponse:
     """The provider's performance: a chart of each month's referrals, its table, medians and the CSV."""
-    filters = _period(date_from, date_to, provider)
+    filters = _period(date_from, date_to, provider, service_id, region)
+    found = reports.check_choices(session=session, user=user, filters=filters)
     figures = reports.performance(session=session, user=user, filters=filters)
-    query = urlencode({k: v for k, v in {"date_from": filters.date_from.isoformat(), "date_to": filters.date_to.isoformat(),
-                                          "provider": filters.provider_id}.items() if v})
-    return render(request, "delivery/performance.html", figures=figures, filters=filters, query=query,
-                  series=reports.SERIES, title="Performance")
+    return render(request, "delivery/performance.html", figures=figures, filters=filters, query=_report_query(filters),
+                  choices=found, series=reports.SERIES, title="Performance")
 
 
 @router.get("/reports/performance.svg")
 async def performance_chart(session: DbSession, user: WebUser, date_from: str | None = None, date_to: str | None = None,
-                            provider: str | None = None) -> Response:
+                            provider: str | None = None, service_id: str | None = None,
+                            region: str | None = None) -> Response:
     """The chart of the performance page, as SVG drawn on the server."""
-    filters = _period(date_from, date_to, provider)
+    filters = _period(date_from, date_to, provider, service_id, region)
+    reports.check_choices(session=session, user=user, filters=filters)
     figures = reports.performance(session=session, user=user, filters=filters)
     svg = reports.chart_svg(figures, title="Referrals each month")
     # The chart is an image document of its own: pygal styles it with an inline <style>, and nothing in it runs.
@@ -251,9 +263,12 @@ async def performance_chart(session: DbSession, user: WebUser, date_from: str | 
 
 @router.get("/reports/performance.csv")
 async def performance_csv(request: Request, user: WebUser, date_from: str | None = None, date_to: str | None = None,
-                          provider: str | None = None) -> Response:
+                          provider: str | None = None, service_id: str | None = None,
+                          region: str | None = None) -> Response:
     """One row per referral received in the period, streamed."""
-    filters = _period(date_from, date_to, provider)
+    filters = _period(date_from, date_to, provider, service_id, region)
+    with request.app.state.sessions() as session:
+        reports.check_choices(session=session, user=user, filters=filters)
     stream = reports.csv_stream(sessions=request.app.state.sessions, user=user, filters=filters)
     return StreamingResponse(stream, media_type="text/csv; charset=utf-8",
                              headers={"Content-Disposition": 'attachment; filename="performance.csv"'})
