@@ -434,3 +434,10 @@ async def record_register(request: Request, session: DbSession, user: WebUser, g
         return _register_page(request, session, user, group_id, session_id, raw=raw, status_code=status,
                               errors={"register": message})
     return RedirectResponse(f"/groups/{group_id}/sessions/{session_id}", status_code=303)
+
+
+# The referral pages (a lower domain) show delivery's alerts: delivery registers them as the app mounts
+# these pages, so the referrals never import delivery.
+from ratecard.delivery.alerts import install as _show_alerts_on_referral_pages  # noqa: E402
+
+_show_alerts_on_referral_pages()
