@@ -168,3 +168,20 @@ def test_it_reads_the_dashboards_alerts_in_the_same_number_of_queries_however_ma
     page = pp.get("/referrals").text
     assert len(_rows(page)) == 17 and "Needs your attention</strong> 12 of" in page
     assert few > 5 and len(statements) == few
+
+
+@pytest.mark.parametrize(("who", "seen"), [("pp", True), ("hub", True), ("hub_other", False)])
+def test_it_gives_each_row_of_the_list_api_its_alerts(site, who, seen):
+    from ratecard.accounts.service import issue_token
+
+    sessions, people, refs = site
+    with sessions() as s:
+        token = issue_token(session=s, user=people[who])
+        s.commit()
+    answer = client_for(sessions).get("/api/v1/referrals", headers={"Authorization": f"Bearer {token}"})
+    assert answer.status_code == 200
+    alerts = {row["reference"]: row["alerts"] for row in answer.json()["items"]}
+    if not seen:
+        assert not set(alerts) & {ref for _, ref in refs.values()}
+        return
+    assert {name: alerts[ref] for name, (_, ref) in refs.items()} == EXPECTED
