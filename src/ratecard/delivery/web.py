@@ -418,6 +418,9 @@ async def record_register(request: Request, session: DbSession, user: WebUser, g
     form = await _form(request)
     raw = {k: v for k, v in form.items() if k != FIELD}
     register = groups.register_of(session=session, user=user, group_id=group_id, group_session_id=session_id)
+    if register.recorded:  # said before the lines are read: their problems no longer matter
+        return _register_page(request, session, user, group_id, session_id, status_code=409,
+                              errors={"register": "This register was already recorded: what was recorded is below."})
     data, errors = _register_entries(form, register)
     if data is None:
         return _register_page(request, session, user, group_id, session_id, raw=raw, errors=errors, status_code=400)
