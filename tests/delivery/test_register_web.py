@@ -109,7 +109,7 @@ def test_it_records_every_members_attendance_at_once_and_then_shows_it_read_only
         ({0: {"attended": "yes"}, 1: {"attended": "no"}}, ["{1}: choose why they did not attend"]),
         ({0: {}, 1: {"attended": "no", "absence": "made_up"}},
          ["{0}: select whether they attended", "{1}: choose why they did not attend"]),
-        ({0: {"attended": "yes", "session_summary": "x" * 5001}, 1: {"attended": "yes"}}, ["{0}: "]),
+        ({0: {"attended": "yes", "session_summary": "x" * 5001}, 1: {"attended": "yes"}}, ["{0}: the summary must be 5000"]),
     ],
 )
 def test_it_names_the_member_and_field_of_each_problem_and_writes_nothing(site, lines, messages):

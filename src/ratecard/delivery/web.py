@@ -399,7 +399,8 @@ def _register_entries(form: Any, register: groups.Register) -> tuple[Any, dict[s
         try:
             entries.append(RegisterEntryIn.model_validate({"referral_id": line.referral_id, **values}))
         except ValidationError as exc:
-            found = error_messages(exc, label=_label, prefix="", model_errors=_REGISTER_MODEL_ERRORS)
+            found = error_messages(exc, label=lambda name: {"session_summary": "The summary"}.get(name, _label(name)),
+                                   model_errors=_REGISTER_MODEL_ERRORS)
             for field, message in found.items():
                 if field == "form":  # "did not attend" without a reason from the list
                     field, message = "absence", "choose why they did not attend"
