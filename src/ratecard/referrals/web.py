@@ -83,9 +83,9 @@ async def dashboard(request: Request, session: DbSession, user: WebUser, status:
     past_end = result.page > result.pages and result.total > 0
     facts = extensions.row_facts(session=session, referral_ids=[r.id for r in result.items])
     return render(request, "referrals/dashboard.html", status_code=404 if past_end else 200, user=user, result=result,
-                  facts=facts, attention=extensions.needing_attention(facts), status=chosen, q=q or "", statuses=list(Status), tab_names=status_names(user),
+                  status=chosen, q=q or "", statuses=list(Status), tab_names=status_names(user),
                   status_name=status_namer(user), providers=provider_names(session), past_end=past_end, link=link, labels=labels,
-                  title="Referrals")
+                  facts=facts, attention=extensions.needing_attention(facts), title="Referrals")
 
 
 def _referral_form(request: Request, session, service_item, raw: dict, facts: dict, errors: dict[str, str],  # type: ignore[no-untyped-def]
