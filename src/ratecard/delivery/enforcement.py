@@ -4,6 +4,7 @@ a second within the warning window of a warning is breach action due (data/deliv
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -30,32 +31,46 @@ class Failure:
     warning_on: dt.date | None  # the warning given for it, or the earlier warning a breach follows
 
 
-def _enforceable(session: Session, referral_id: int) -> list[Appointment]:
-    codes = [c.code for c in absence_codes().codes if c.enforceable]
-    return list(session.scalars(
-        select(Appointment).where(Appointment.referral_id == referral_id, Appointment.absence.in_(codes))
-        .order_by(Appointment.starts_at)
-    ))
-
-
 def failures(session: Session, referral_id: int) -> list[Failure]:
     """Each unacceptable absence of the referral, in time order, with what it calls for."""
-    months = enforcement_rules().warning_window_months
-    warnings = {w.appointment_id: w for w in session.scalars(
-        select(EnforcementWarning).where(EnforcementWarning.referral_id == referral_id))}
-    found = []
-    for appointment in _enforceable(session, referral_id):
-        day = appointment.starts_at.astimezone(LONDON).date()
-        earlier = [w.given_on for w in warnings.values()
-                   if w.appointment_id != appointment.id and w.given_on <= day
-                   and day <= service.add_months_to_date(w.given_on, months)]
-        if earlier:
-            found.append(Failure(appointment.id, day, "breach action due", max(earlier)))
-        elif appointment.id in warnings:
-            found.append(Failure(appointment.id, day, "warned", warnings[appointment.id].given_on))
-        else:
-            found.append(Failure(appointment.id, day, "warning due", None))
+    return failures_of(session, [referral_id]).get(referral_id, [])
+
+
+def failures_of(session: Session, referral_ids: Sequence[int]) -> dict[int, list[Failure]]:
+    """failures() of many referrals in two queries (a dashboard page's), by referral."""
+    if not referral_ids:
+        return {}
+    codes = [c.code for c in absence_codes().codes if c.enforceable]
+    absences = session.execute(
+        select(Appointment.id, Appointment.referral_id, Appointment.starts_at)
+        .where(Appointment.referral_id.in_(referral_ids), Appointment.absence.in_(codes))
+        .order_by(Appointment.referral_id, Appointment.starts_at)
+    ).all()
+    if not absences:
+        return {}
+    warnings: dict[int, dict[int, dt.date]] = {}
+    for appointment_id, referral_id, given_on in session.execute(
+        select(EnforcementWarning.appointment_id, EnforcementWarning.referral_id, EnforcementWarning.given_on)
+        .where(EnforcementWarning.referral_id.in_({a.referral_id for a in absences}))
+    ):
+        warnings.setdefault(referral_id, {})[appointment_id] = given_on
+    found: dict[int, list[Failure]] = {}
+    for appointment_id, referral_id, starts_at in absences:
+        found.setdefault(referral_id, []).append(
+            _failure(appointment_id, starts_at.astimezone(LONDON).date(), warnings.get(referral_id, {})))
     return found
+
+
+def _failure(appointment_id: int, day: dt.date, warnings: dict[int, dt.date]) -> Failure:
+    """What one unacceptable absence on `day` calls for, given the referral's warnings (by absence)."""
+    months = enforcement_rules().warning_window_months
+    earlier = [given_on for warned, given_on in warnings.items()
+               if warned != appointment_id and given_on <= day <= service.add_months_to_date(given_on, months)]
+    if earlier:
+        return Failure(appointment_id, day, "breach action due", max(earlier))
+    if appointment_id in warnings:
+        return Failure(appointment_id, day, "warned", warnings[appointment_id])
+    return Failure(appointment_id, day, "warning due", None)
 
 
 def alerts(session: Session, referral_id: int) -> list[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import cache
 
 from sqlalchemy import select, update
@@ -243,3 +244,66 @@ def record_register(*, session: Session, user: User, group_session_id: int, data
         recorded.append(service.record_feedback(session=session, user=user, appointment_id=places[entry.referral_id].id,
                                                 data=FeedbackIn.model_validate(feedback), now=now))
     return recorded
+
+
+@dataclass(frozen=True)
+class RegisterLine:
+    """One member's line of a group session's register: who (the name only for those allowed it) and,
+    once recorded, what was recorded."""
+
+    referral_id: int
+    reference: str
+    crn: str
+    name: str | None  # None where the viewer may not see the referral (a caseworker's colleague's case)
+    appointment: Appointment
+
+
+@dataclass(frozen=True)
+class Register:
+    """A group session with a line for each member holding a place in it."""
+
+    group: Group
+    session: GroupSession
+    lines: list[RegisterLine]
+
+    @property
+    def recorded(self) -> bool:
+        """Whether anything of this register was recorded (a register is recorded once, whole)."""
+        return any(line.appointment.status != "booked" for line in self.lines)
+
+    @property
+    def complete(self) -> bool:
+        """Whether every line was recorded, so the page shows it read-only."""
+        return bool(self.lines) and all(line.appointment.status != "booked" for line in self.lines)
+
+    @property
+    def everyone_visible(self) -> bool:
+        """Whether the viewer may see every member's referral (else only the hub can record it)."""
+        return all(line.name is not None for line in self.lines)
+
+
+def register_of(*, session: Session, user: User, group_id: int, group_session_id: int) -> Register:
+    """A group session's register: each member's place (reference and CRN; their name where `user` may
+    see the referral) and what was recorded, in two queries whatever the group's size."""
+    from ratecard.referrals import queries as referral_queries
+    from ratecard.referrals.models import Person, Referral
+
+    group = _load_group(session, user, group_id)
+    row = session.get(GroupSession, group_session_id)
+    if row is None or row.group_id != group.id:
+        raise NotFound(f"No session {group_session_id} in this group.")
+    places = session.execute(
+        select(Appointment, Referral.reference, Person.crn, Person.name)
+        .join(Referral, Referral.id == Appointment.referral_id).join(Person, Person.id == Referral.person_id)
+        .where(Appointment.group_session_id == row.id, Appointment.status != "superseded")
+        .order_by(Referral.reference)
+    ).all()
+    ids = [a.referral_id for a, *_ in places]
+    role = Role(user.role)
+    visible = set(session.scalars(
+        select(Referral.id).where(Referral.id.in_(ids), *referral_queries.scope(role)),
+        referral_queries.scope_params(user),
+    )) if ids else set()
+    lines = [RegisterLine(a.referral_id, reference, crn, name if a.referral_id in visible else None, a)
+             for a, reference, crn, name in places]
+    return Register(group=group, session=row, lines=lines)

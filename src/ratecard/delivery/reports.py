@@ -296,3 +296,33 @@ def chart_svg(figures: Performance, *, title: str) -> str:
     from pygal.etree import etree  # lxml or the standard library's ElementTree, whichever pygal drew with
 
     return etree.tostring(tree, encoding="unicode")
+
+
+@dataclass(frozen=True)
+class Choices:
+    """What a report may be narrowed to: the services of the provider in scope and the regions."""
+
+    services: list[tuple[str, str]]  # (id, name)
+    regions: list[str]
+
+
+def choices(*, session: Session, user: User, filters: Filters) -> Choices:
+    """The services (of the provider in scope; every provider's for an admin who chose none) and the
+    probation regions a report can be filtered by. The regions are the practitioners' (the users
+    table, small), which are the regions referrals come from: no scan of the referrals."""
+    filters = scope(user, filters)
+    query = select(Service.id, Service.name).order_by(Service.name, Service.id)
+    if filters.provider_id:
+        query = query.where(Service.provider_id == filters.provider_id)
+    regions = session.scalars(select(User.region).where(User.region.is_not(None)).distinct().order_by(User.region))
+    return Choices(services=[(i, n) for i, n in session.execute(query)], regions=[r for r in regions if r])
+
+
+def check_choices(*, session: Session, user: User, filters: Filters) -> Choices:
+    """choices(), refusing a service or region that is not among them (in plain words)."""
+    found = choices(session=session, user=user, filters=filters)
+    if filters.service_id and filters.service_id not in {i for i, _ in found.services}:
+        raise InvalidInput("Choose a service from the list.", field="service_id")
+    if filters.region and filters.region not in found.regions:
+        raise InvalidInput("Choose a region from the list.", field="region")
+    return found

@@ -214,7 +214,8 @@ async def calendar_file(session: DbSession, token: str) -> Response:
                     headers={"Content-Disposition": 'inline; filename="ratecard.ics"'})
 
 
-def _period(date_from: str | None, date_to: str | None, provider: str | None) -> reports.Filters:
+def _period(date_from: str | None, date_to: str | None, provider: str | None, service_id: str | None = None,
+            region: str | None = None) -> reports.Filters:
     """The report's filters from the query (a year to today by default); reports.scope decides whose."""
     today = dt.date.today()
     try:
@@ -222,26 +223,37 @@ def _period(date_from: str | None, date_to: str | None, provider: str | None) ->
         end = dt.date.fromisoformat(date_to) if date_to else today
     except ValueError:
         raise RatecardError("Enter dates as YYYY-MM-DD, for example 2026-04-01.", field="date_from") from None
-    return reports.Filters(start, end, provider or None)
+    if len(service_id or "") > 200 or len(region or "") > 100:
+        raise RatecardError("Choose a service and a region from the lists.", field="service_id")
+    return reports.Filters(start, end, provider or None, service_id or None, region or None)
+
+
+def _report_query(filters: reports.Filters) -> str:
+    """The filters as a query string, for the chart's and the CSV's links."""
+    return urlencode({k: v for k, v in {
+        "date_from": filters.date_from.isoformat(), "date_to": filters.date_to.isoformat(), "provider": filters.provider_id,
+        "service_id": filters.service_id, "region": filters.region}.items() if v})
 
 
 @router.get("/reports/performance", response_class=HTMLResponse)
 async def performance_page(request: Request, session: DbSession, user: WebUser, date_from: str | None = None,
-                           date_to: str | None = None, provider: str | None = None) -> HTMLResponse:
+                           date_to: str | None = None, provider: str | None = None, service_id: str | None = None,
+                           region: str | None = None) -> HTMLResponse:
     """The provider's performance: a chart of each month's referrals, its table, medians and the CSV."""
-    filters = _period(date_from, date_to, provider)
+    filters = _period(date_from, date_to, provider, service_id, region)
+    found = reports.check_choices(session=session, user=user, filters=filters)
     figures = reports.performance(session=session, user=user, filters=filters)
-    query = urlencode({k: v for k, v in {"date_from": filters.date_from.isoformat(), "date_to": filters.date_to.isoformat(),
-                                          "provider": filters.provider_id}.items() if v})
-    return render(request, "delivery/performance.html", figures=figures, filters=filters, query=query,
-                  series=reports.SERIES, title="Performance")
+    return render(request, "delivery/performance.html", figures=figures, filters=filters, query=_report_query(filters),
+                  choices=found, series=reports.SERIES, title="Performance")
 
 
 @router.get("/reports/performance.svg")
 async def performance_chart(session: DbSession, user: WebUser, date_from: str | None = None, date_to: str | None = None,
-                            provider: str | None = None) -> Response:
+                            provider: str | None = None, service_id: str | None = None,
+                            region: str | None = None) -> Response:
     """The chart of the performance page, as SVG drawn on the server."""
-    filters = _period(date_from, date_to, provider)
+    filters = _period(date_from, date_to, provider, service_id, region)
+    reports.check_choices(session=session, user=user, filters=filters)
     figures = reports.performance(session=session, user=user, filters=filters)
     svg = reports.chart_svg(figures, title="Referrals each month")
     # The chart is an image document of its own: pygal styles it with an inline <style>, and nothing in it runs.
@@ -251,9 +263,12 @@ async def performance_chart(session: DbSession, user: WebUser, date_from: str | 
 
 @router.get("/reports/performance.csv")
 async def performance_csv(request: Request, user: WebUser, date_from: str | None = None, date_to: str | None = None,
-                          provider: str | None = None) -> Response:
+                          provider: str | None = None, service_id: str | None = None,
+                          region: str | None = None) -> Response:
     """One row per referral received in the period, streamed."""
-    filters = _period(date_from, date_to, provider)
+    filters = _period(date_from, date_to, provider, service_id, region)
+    with request.app.state.sessions() as session:
+        reports.check_choices(session=session, user=user, filters=filters)
     stream = reports.csv_stream(sessions=request.app.state.sessions, user=user, filters=filters)
     return StreamingResponse(stream, media_type="text/csv; charset=utf-8",
                              headers={"Content-Disposition": 'attachment; filename="performance.csv"'})
@@ -337,3 +352,96 @@ async def enrol(request: Request, session: DbSession, user: WebUser, group_id: R
         return _group_page(request, session, user, group_id, status_code=400 if exc.status_code == 404 else exc.status_code,
                            errors={"reference": message})
     return RedirectResponse(f"/groups/{group_id}", status_code=303)
+
+
+# --- the register of a group session ------------------------------------------------------------
+
+REGISTER_FIELDS = ("attended", "late_reason", "absence", "session_summary")
+# The register's checks, in words for a line of it (the FeedbackIn model's messages name no person).
+_REGISTER_MODEL_ERRORS = {
+    "Say why they were late": ("late_reason", "say why they were late"),
+    "An absence reason is only for someone who did not attend": (
+        "absence", "give why they did not attend only for someone who did not attend"),
+}
+
+
+def _register_page(request: Request, session: Any, user: Any, group_id: int, session_id: int, *,
+                   raw: dict[str, Any] | None = None, errors: dict[str, str] | None = None,
+                   status_code: int = 200) -> HTMLResponse:
+    register = groups.register_of(session=session, user=user, group_id=group_id, group_session_id=session_id)
+    now = dt.datetime.now(dt.UTC)
+    can_record = (Role(user.role) in service.DELIVERY_ROLES and register.lines and not register.recorded
+                  and register.everyone_visible and register.session.starts_at <= now)
+    when = register.session.starts_at.astimezone(LONDON).strftime("%A %-d %B %Y, %H:%M")
+    return render(request, "delivery/register.html", status_code=status_code, register=register, can_record=can_record,
+                  started=register.session.starts_at <= now, when=when, absence=absence_codes().codes,
+                  raw=raw or {}, errors=errors or {}, title=f"Register of session {register.session.number}")
+
+
+@router.get("/groups/{group_id}/sessions/{session_id}", response_class=HTMLResponse)
+async def register_page(request: Request, session: DbSession, user: WebUser, group_id: RecordId,
+                        session_id: RecordId) -> HTMLResponse:
+    """A group session's register: a line per member to record at once, or what was recorded."""
+    return _register_page(request, session, user, group_id, session_id)
+
+
+def _register_entries(form: Any, register: groups.Register) -> tuple[Any, dict[str, str]]:
+    """The register from the form (a RegisterIn), or the problems of each line, named by the member's reference."""
+    # Imported here, not at the top, to keep this section's changes to itself.
+    from ratecard.delivery.schemas import RegisterEntryIn, RegisterIn
+
+    entries, errors = [], {}
+    for line in register.lines:
+        values = {name: _text(form, f"{name}-{line.referral_id}") for name in REGISTER_FIELDS}
+        values["attended"] = values["attended"] or ""
+        if values["attended"] != "no":
+            values["absence"] = None  # an absence reason left chosen, then "attended" changed: not asked for
+        try:
+            entries.append(RegisterEntryIn.model_validate({"referral_id": line.referral_id, **values}))
+        except ValidationError as exc:
+            found = error_messages(exc, label=lambda name: {"session_summary": "The summary"}.get(name, _label(name)),
+                                   model_errors=_REGISTER_MODEL_ERRORS)
+            for field, message in found.items():
+                if field == "form":  # "did not attend" without a reason from the list
+                    field, message = "absence", "choose why they did not attend"
+                elif not message[:1].islower():
+                    message = message[0].lower() + message[1:]
+                errors.setdefault(f"{field}-{line.referral_id}", f"{line.reference}: {message}")
+    if errors:
+        return None, errors
+    return RegisterIn(entries=entries), {}
+
+
+@router.post("/groups/{group_id}/sessions/{session_id}")
+async def record_register(request: Request, session: DbSession, user: WebUser, group_id: RecordId,
+                          session_id: RecordId) -> Response:
+    """Record every member's attendance of the session at once; on a problem, nothing is written."""
+    form = await _form(request)
+    raw = {k: v for k, v in form.items() if k != FIELD}
+    register = groups.register_of(session=session, user=user, group_id=group_id, group_session_id=session_id)
+    if register.recorded:  # said before the lines are read: their problems no longer matter
+        return _register_page(request, session, user, group_id, session_id, status_code=409,
+                              errors={"register": "This register was already recorded: what was recorded is below."})
+    data, errors = _register_entries(form, register)
+    if data is None:
+        return _register_page(request, session, user, group_id, session_id, raw=raw, errors=errors, status_code=400)
+    try:
+        with session.begin_nested():  # all lines or none: a refusal undoes whatever was flushed
+            groups.record_register(session=session, user=user, group_session_id=register.session.id, data=data)
+    except RatecardError as exc:
+        status, message = exc.status_code, str(exc)
+        if status == 404:
+            if register.everyone_visible:
+                raise
+            # A member's referral the caseworker may not see: the register is the hub's to keep.
+            status, message = 403, "Only the hub can keep this register: some members are not allocated to you."
+        return _register_page(request, session, user, group_id, session_id, raw=raw, status_code=status,
+                              errors={"register": message})
+    return RedirectResponse(f"/groups/{group_id}/sessions/{session_id}", status_code=303)
+
+
+# The referral pages (a lower domain) show delivery's alerts: delivery registers them as the app mounts
+# these pages, so the referrals never import delivery.
+from ratecard.delivery.alerts import install as _show_alerts_on_referral_pages  # noqa: E402
+
+_show_alerts_on_referral_pages()

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Header, Query, Response
 
 from ratecard.accounts.deps import ApiUser
 from ratecard.deps import DbSession, RecordId
-from ratecard.referrals import service
+from ratecard.referrals import extensions, service
 from ratecard.referrals.schemas import ReferralIn, ReferralOut, ReferralPage, ReferralPatch, TransitionIn
 from ratecard.referrals.workflow import Action, Status
 
@@ -46,8 +46,12 @@ async def list_referrals(
     per_page: Annotated[int, Query(ge=1, le=200)] = 20,
 ) -> ReferralPage:
     """Referrals you may see — your region's (practitioners), your provider's (hub), allocated to you
-    (caseworkers) — newest first, with counts per status."""
-    return service.list_referrals(session=session, user=user, status=status, q=q, page=page, per_page=per_page)
+    (caseworkers) — newest first, with counts per status and each row's alerts."""
+    found = service.list_referrals(session=session, user=user, status=status, q=q, page=page, per_page=per_page)
+    facts = extensions.row_facts(session=session, referral_ids=[row.id for row in found.items])
+    for row in found.items:
+        row.alerts = [fact.text for fact in facts.get(row.id, []) if fact.attention]
+    return found
 
 
 @router.get("/{referral_id}", response_model=ReferralOut, responses=_ERRORS, summary="One referral")

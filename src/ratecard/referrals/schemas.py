@@ -229,6 +229,8 @@ class ReferralRow(BaseModel):
     priority: str
     referral_date: dt.date
     caseworker: str | None
+    alerts: list[str] = Field(default_factory=list, description=(
+        "What needs attention, from delivery: 'Breach action due', 'Warning needed', 'Feedback overdue'."))
 
 
 class ReferralPage(BaseModel):

@@ -20,7 +20,7 @@ from ratecard.eligibility.profile import Profile
 from ratecard.errors import Conflict, InvalidInput, NotFound
 from ratecard.forms import error_messages
 from ratecard.pages import render
-from ratecard.referrals import forms, service
+from ratecard.referrals import extensions, forms, service
 from ratecard.referrals.schemas import Priority, RequirementType, TransitionIn
 from ratecard.referrals.workflow import PRACTITIONERS, Action, Status, may_record_registration
 from ratecard.security.csrf import FIELD, check_csrf
@@ -81,10 +81,11 @@ async def dashboard(request: Request, session: DbSession, user: WebUser, status:
         return "/referrals" + ("?" + urlencode(params) if params else "")
 
     past_end = result.page > result.pages and result.total > 0
+    facts = extensions.row_facts(session=session, referral_ids=[r.id for r in result.items])
     return render(request, "referrals/dashboard.html", status_code=404 if past_end else 200, user=user, result=result,
                   status=chosen, q=q or "", statuses=list(Status), tab_names=status_names(user),
                   status_name=status_namer(user), providers=provider_names(session), past_end=past_end, link=link, labels=labels,
-                  title="Referrals")
+                  facts=facts, attention=extensions.needing_attention(facts), title="Referrals")
 
 
 def _referral_form(request: Request, session, service_item, raw: dict, facts: dict, errors: dict[str, str],  # type: ignore[no-untyped-def]
@@ -194,7 +195,7 @@ def _detail(request: Request, session, user, referral_id: int, *, problems: list
                   providers=provider_names(session), labels=labels, facts=facts,
                   can_edit=out.status is Status.DRAFT and Role(user.role) in PRACTITIONERS,
                   prerequisites=service.prerequisites_of(session=session, service_id=out.service_id),
-                  title=f"Referral {out.reference}")
+                  panels=extensions.panels(session=session, referral_id=referral.id), title=f"Referral {out.reference}")
 
 
 def _stored_profile(data: dict) -> Profile | None:
