@@ -7,8 +7,10 @@ import datetime as dt
 import re
 from zoneinfo import ZoneInfo
 
+import pytest
 from playwright.sync_api import Browser, Page
 
+from ratecard.delivery.groups import is_bank_holiday
 from tests.browser.conftest import axe_violations, screenshot, scroll_width, sign_in
 
 
@@ -175,6 +177,9 @@ def test_the_hub_schedules_a_tsp_group_across_a_bank_holiday(browser: Browser, p
     reference = _accepted_tsp_referral(browser, page, site)
     london = dt.datetime.now(ZoneInfo("Europe/London"))
     starts = london + dt.timedelta(seconds=20)
+    if is_bank_holiday(starts.date()) or starts.date() != (starts + dt.timedelta(minutes=5)).date():
+        # No group session can start today (a bank holiday is stepped over; midnight moves the day): said, not hidden.
+        pytest.skip(f"the register needs a group session starting today, and {starts:%d %B %Y %H:%M} cannot have one")
     day = starts.strftime("%A").lower()
     page.goto(f"{site}/groups")
     page.select_option("#service_id", "cln-thinking-skills-programme")
