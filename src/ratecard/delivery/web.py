@@ -77,7 +77,7 @@ def _page(request: Request, session: Any, user: Any, referral_id: int, *, errors
         failures=enforcement.failures(session, referral.id),
         notes=notes.list_notes(session=session, user=user, referral_id=referral_id),
         provider_side=provider_side, practitioner_side=practitioner_side,
-        can_book=provider_side and referral.status in {s.value for s in service.BOOKABLE},
+        can_book=provider_side and referral.status in {s.value for s in service.BOOKABLE} and referral.end_requested_at is None,
         counts_rar=service.counts_rar_days(referral), absence=absence_codes().codes, methods=METHOD_NAMES,
         status_words=STATUS_WORDS, now=now, london=LONDON, errors=errors or {}, raw=raw or {},
         title=f"Delivery of referral {referral.reference}",
