@@ -194,3 +194,20 @@ def test_it_links_a_window_of_pages_not_every_page(site):
     links = set(re.findall(r'href="/referrals\?page=(\d+)"', page))
     assert links == {"1", "2", "3", "4", "5", "6", "8"}  # first, last, page 4 and two either side: not 7
     assert page.count("govuk-pagination__item--ellipsis") == 1
+
+
+def test_it_withdraws_with_a_coded_reason_from_the_radios(site):
+    sessions, users = site
+    referral_id = _stored(sessions, lambda s: f.transferred(s, users["pp"]))
+    pp = _browser(sessions, users["pp"])
+    path = f"/referrals/{referral_id}"
+    page = pp.get(path).text
+    assert 'name="reason_code" type="radio" value="made_in_error"' in page and "The person has died" in page
+    missing = _post(pp, f"{path}/withdraw", reason_code="other")
+    assert missing.status_code == 422 and "needs a few words of detail" in missing.text
+    unknown = _post(pp, f"{path}/withdraw", reason_code="disengaged")
+    assert unknown.status_code == 422 and "Choose one of: made_in_error (the referral was made in error)" in unknown.text
+    assert _tag(pp.get(path).text) != "Withdrawn"
+    assert _post(pp, f"{path}/withdraw", reason_code="duplicate").status_code == 303
+    page = pp.get(path).text
+    assert _tag(page) == "Withdrawn" and "It duplicates another referral" in page
