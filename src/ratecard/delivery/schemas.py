@@ -11,6 +11,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints, field_validator, model_validator
 
 from ratecard import places
+from ratecard.referrals.reasons import reason_lists
 
 LONDON = ZoneInfo("Europe/London")
 MAX_MINUTES = 8 * 60  # no appointment runs longer than a working day
@@ -211,7 +212,9 @@ class EndRequestIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
     reason_code: str = Field(min_length=1, max_length=40, pattern=r"^[a-z_]{1,40}$",
                              description="A code of the `end` list of data/referrals/reasons.yaml the caller's side may "
-                                         "give (GET /api/v1/referral-reasons).")
+                                         "give (GET /api/v1/referral-reasons): "
+                                         + "; ".join(f"`{r.code}` ({r.text}; {r.by.value})" for r in reason_lists().end)
+                                         + ".")
     reason: str | None = Field(default=None, max_length=2000, pattern=r"^[^\x00]*$",
                                description="Detail of the reason (needed for `other`).")
 
