@@ -180,6 +180,11 @@ def test_it_ends_a_referral_from_the_delivery_page_once_the_report_is_in(site):
     assert "Choose the desired outcomes" in page and "data-end-of-service-report" not in page
     assert "1 of 4 planned sessions attended: it will complete when every planned session is attended" in page
     assert _post(pp, rid, "/desired-outcomes", codes=["atb-emotions", "gen-engage"]).status_code == 303
+    not_theirs = _post(pp, rid, "/end-of-service-report", **{"achievement-gen-engage": "achieved"})
+    assert not_theirs.status_code == 403 and "The provider writes the end-of-service report." in not_theirs.text
+    assert _post(cw, rid, "/desired-outcomes", codes=["gen-goals"]).status_code == 403
+    none_chosen = _post(pp, rid, "/desired-outcomes")
+    assert none_chosen.status_code == 400 and 'href="#codes"' in none_chosen.text
     assert 'name="codes"' not in cw.get(f"/referrals/{rid}/delivery").text  # the provider does not choose them
     assert _post(pp, rid, "/end-request", reason_code="recalled", end_detail="Back in custody").status_code == 303
     page = cw.get(f"/referrals/{rid}/delivery").text
@@ -190,7 +195,8 @@ def test_it_ends_a_referral_from_the_delivery_page_once_the_report_is_in(site):
     assert refused.status_code == 409 and "no new appointments can be booked" in refused.text
     missing = _post(cw, rid, "/end-of-service-report", **{"achievement-gen-engage": "achieved"})
     assert missing.status_code == 400 and 'href="#achievement-atb-emotions"' in missing.text
-    assert "Say how far each outcome was met: Manages emotions and impulses better." in missing.text
+    assert "Say how far this was met: Manages emotions and impulses better" in missing.text
+    assert 'href="#achievement-gen-engage"' not in missing.text  # answered: no message
     assert _referral(sessions, rid).status == "in_progress"
     done = _post(cw, rid, "/end-of-service-report", **{"achievement-gen-engage": "achieved",
                                                       "achievement-atb-emotions": "not_achieved",
@@ -202,9 +208,9 @@ def test_it_ends_a_referral_from_the_delivery_page_once_the_report_is_in(site):
 
 
 @pytest.mark.parametrize(("fields", "href", "message"), [
-    ({}, "#reason_code", "Choose a reason: moved_out_of_area"),
+    ({}, "#reason_code", "Select why this referral should end, from the reasons listed."),
     ({"reason_code": "other"}, "#end_detail", "needs a few words of detail"),
-    ({"reason_code": "needs_met"}, "#reason_code", "is not a reason you can give here"),
+    ({"reason_code": "needs_met"}, "#reason_code", "Select why this referral should end"),  # the provider's reason
 ])
 def test_it_shows_an_end_request_error_in_the_summary_and_writes_nothing(site, fields, href, message):
     sessions, people, rid = site

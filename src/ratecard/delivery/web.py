@@ -28,7 +28,7 @@ from ratecard.delivery.schemas import (
     Method,
     Weekday,
 )
-from ratecard.errors import NotFound, RatecardError
+from ratecard.errors import Forbidden, InvalidInput, NotFound, RatecardError
 from ratecard.forms import date_from_parts, error_messages
 from ratecard.pages import render
 from ratecard.referrals import reasons
@@ -237,12 +237,16 @@ async def end_of_service_report(request: Request, session: DbSession, user: WebU
     """The provider's end-of-service report: how far each desired outcome was met, with comments."""
     form = await _form(request)
 
+    chosen = outcomes.report_out(session=session, user=user, referral_id=referral_id).outcomes
+    unanswered = [o for o in chosen if _text(form, f"achievement-{o.code}") not in ACHIEVEMENTS]
+    if unanswered and Role(user.role) in outcomes.PROVIDER:
+        # Each outcome left unanswered gets its own message, beside its radios.
+        return _page(request, session, user, referral_id, status_code=400, raw={k: v for k, v in form.items() if k != FIELD},
+                     errors={f"achievement-{o.code}": f"Say how far this was met: {o.text}" for o in unanswered})
+
     def run() -> None:
-        chosen = outcomes.report_out(session=session, user=user, referral_id=referral_id).outcomes
-        unanswered = [o for o in chosen if _text(form, f"achievement-{o.code}") not in ACHIEVEMENTS]
-        if unanswered:
-            raise RatecardError("Say how far each outcome was met: " + "; ".join(o.text for o in unanswered) + ".",
-                                field=f"achievement-{unanswered[0].code}")
+        if Role(user.role) not in outcomes.PROVIDER:
+            raise Forbidden("The provider writes the end-of-service report.")
         data = EndOfServiceReportIn.model_validate({
             "outcomes": [{"code": o.code, "achievement": _text(form, f"achievement-{o.code}"),
                           "comments": _text(form, f"comments-{o.code}")} for o in chosen],
@@ -261,9 +265,12 @@ async def end_request(request: Request, session: DbSession, user: WebUser, refer
         try:
             ending.request_end(session=session, user=user, referral_id=referral_id,
                                reason_code=_text(form, "reason_code"), detail=_text(form, "end_detail"))
-        except RatecardError as exc:
+        except InvalidInput as exc:
             if exc.details.get("field") == "reason":  # the detail's box on this page
                 exc.details["field"] = "end_detail"
+            if exc.details.get("field") == "reason_code":  # the radios show the choices the API's message lists
+                raise InvalidInput("Select why this referral should end, from the reasons listed.",
+                                   field="reason_code") from exc
             raise
 
     return _act(request, session, user, referral_id, form, run)
