@@ -468,6 +468,13 @@ def _may(action: Action, user: User) -> None:
         raise Forbidden(f"A {user.role} cannot {action.value.replace('_', ' ')} a referral.")
 
 
+def _coded(action: Action, *, code: str | None, detail: str | None, role: Role) -> tuple[reasons.Reason, str | None]:
+    """The reason `code` of the coded list the table names for `action`, with its tidied detail."""
+    kind = TRANSITIONS[action].reasons
+    assert kind is not None  # the table names a list for every action that takes a coded reason
+    return reasons.check(kind, code=code, detail=detail, role=role)
+
+
 def _record(session: Session, referral_id: int, from_status: str | None, to_status: str, *, now: dt.datetime,
             user: User, reason: str | None, reason_code: str | None = None) -> None:
     session.execute(
@@ -562,7 +569,7 @@ def end_early(*, session: Session, user: User, referral_id: int, reason_code: st
     delivery's ending rule (sessions attended, not all, and the report in), never by a bare request."""
     now = utc_now(now)
     # Who may give the reason was checked when the end was asked for; here only that it is one of the list.
-    chosen, detail = reasons.check("end", code=reason_code, detail=reason, role=Role.ADMIN)
+    chosen, detail = _coded(Action.END_EARLY, code=reason_code, detail=reason, role=Role.ADMIN)
     return _change(session, user, referral_id, Action.END_EARLY, reason=reasons.words(chosen, detail), now=now,
                    values={"actual_end": now.date()}, reason_code=chosen.code)
 
@@ -572,7 +579,7 @@ def withdraw(*, session: Session, user: User, referral_id: int, reason_code: str
     """Before the hub accepts: the practitioner withdraws it, with a coded reason (and detail for "other")."""
     referral = _load(session, user, referral_id)
     _may(Action.WITHDRAW, user)
-    chosen, detail = reasons.check("withdraw", code=reason_code, detail=reason, role=Role(user.role))
+    chosen, detail = _coded(Action.WITHDRAW, code=reason_code, detail=reason, role=Role(user.role))
     return _change(session, user, referral_id, Action.WITHDRAW, reason=reasons.words(chosen, detail), now=now,
                    referral=referral, reason_code=chosen.code)
 
@@ -583,7 +590,7 @@ def cancel(*, session: Session, user: User, referral_id: int, reason_code: str |
     with; a charge due after registration (CSCS) is recorded. Called by delivery's ending rule."""
     now = utc_now(now)
     referral = _load(session, user, referral_id)
-    chosen, detail = reasons.check("end", code=reason_code, detail=reason, role=Role.ADMIN)
+    chosen, detail = _coded(Action.CANCEL, code=reason_code, detail=reason, role=Role.ADMIN)
     text = reasons.words(chosen, detail)
     _guard(Action.CANCEL, user, referral, text)
     charge = None
