@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from ratecard.accounts.demo import create_demo_users
+from ratecard.delivery.models import EndOfServiceReport, ReferralOutcome
 from ratecard.demo import PEOPLE, REFERRALS, create_demo_data
 from ratecard.referrals.models import OutboxMessage, Person, Referral, ReferralHistory
 from ratecard.referrals.workflow import Status
@@ -41,6 +42,15 @@ def test_it_gives_each_status_a_plausible_path(catalogue_session):
     assert [h.to_status for h in completed.history] == [
         "draft", "referred", "transferred", "accepted", "allocated", "in_progress", "completed"]
     assert completed.caseworker_id is not None and completed.actual_end is not None
+    # Ended ones got there by the rule: outcomes reported where sessions were attended, coded reasons.
+    for ended in s.scalars(select(Referral).where(Referral.status.in_(["completed", "ended_early"]))):
+        assert s.get(EndOfServiceReport, ended.id) is not None
+        assert s.scalar(select(func.count()).select_from(ReferralOutcome).where(
+            ReferralOutcome.referral_id == ended.id, ReferralOutcome.achievement.is_not(None))) == 2
+    for ended in s.scalars(select(Referral).where(Referral.status.in_(["ended_early", "cancelled"]))):
+        assert ended.end_reason_code and ended.history[-1].reason_code == ended.end_reason_code
+    withdrawn = s.scalar(select(Referral).where(Referral.status == Status.WITHDRAWN.value))
+    assert withdrawn.history[-1].reason_code == "moved_out_of_area"
     rejected = s.scalar(select(Referral).where(Referral.status == Status.REJECTED.value))
     assert rejected.history[-1].reason
     drafts = s.scalars(select(Referral).where(Referral.status == Status.DRAFT.value)).all()

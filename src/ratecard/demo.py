@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from ratecard.accounts.models import User
 from ratecard.catalogue.models import Service
 from ratecard.db import utc_now
+from ratecard.delivery import ending
 from ratecard.errors import RatecardError
 from ratecard.referrals import service as referrals
 from ratecard.referrals.models import Referral
@@ -66,16 +67,21 @@ _PATHS: dict[Status, tuple[str, ...]] = {
     Status.ACCEPTED: ("submit", "transfer", "accept"), Status.REJECTED: ("submit", "transfer", "reject"),
     Status.ALLOCATED: ("submit", "transfer", "accept", "allocate"),
     Status.IN_PROGRESS: ("submit", "transfer", "accept", "allocate", "start"),
-    Status.COMPLETED: ("submit", "transfer", "accept", "allocate", "start", "complete"),
-    Status.ENDED_EARLY: ("submit", "transfer", "accept", "allocate", "start", "end_early"),
+    # Completed and ended early get there by the ending rule, from what _deliver records after "start".
+    Status.COMPLETED: ("submit", "transfer", "accept", "allocate", "start"),
+    Status.ENDED_EARLY: ("submit", "transfer", "accept", "allocate", "start"),
     Status.WITHDRAWN: ("submit", "withdraw"),
-    Status.CANCELLED: ("submit", "transfer", "accept", "allocate", "register", "cancel"),
+    # Asked to end before any session: cancelled at once (a registration makes it charged, where due).
+    Status.CANCELLED: ("submit", "transfer", "accept", "allocate", "register", "end_request"),
 }
 _REASONS = {
     "reject": "The person's needs are better met by another service; please refer to housing support first.",
-    "withdraw": "Circumstances changed: the person moved out of the area.",
-    "cancel": "The person started full-time work and cannot attend.",
-    "end_early": "Recalled to custody.",
+}
+# (code of data/referrals/reasons.yaml, detail) for the steps that take a coded reason.
+_CODED = {
+    "withdraw": ("moved_out_of_area", "Moved to live with family in another region."),
+    "end_request": ("other", "The person started full-time work and cannot attend."),
+    "end_early": ("recalled", "Recalled to custody after a licence breach."),
 }
 DAYS_BETWEEN_STEPS = 2
 _NOT_BOUGHT = {"court_requirement", "accredited_programme"}
@@ -127,23 +133,24 @@ def _step(session: Session, step: str, referral_id: int, at: dt.datetime, practi
         "allocate": lambda: referrals.allocate(session=session, user=hub, referral_id=referral_id,
                                                caseworker_id=caseworker.id if caseworker else None, now=at),
         "start": lambda: referrals.start(session=session, user=caseworker or hub, referral_id=referral_id, now=at),
-        "complete": lambda: referrals.complete(session=session, user=caseworker or hub, referral_id=referral_id, now=at),
-        "end_early": lambda: referrals.end_early(session=session, user=caseworker or hub, referral_id=referral_id,
-                                                 reason=_REASONS["end_early"], now=at),
         "register": lambda: referrals.record_registration(session=session, user=caseworker or hub, referral_id=referral_id, now=at),
         "withdraw": lambda: referrals.withdraw(session=session, user=practitioner, referral_id=referral_id,
-                                               reason=_REASONS["withdraw"], now=at),
-        "cancel": lambda: referrals.cancel(session=session, user=practitioner, referral_id=referral_id,
-                                           reason=_REASONS["cancel"], now=at),
+                                               reason_code=_CODED["withdraw"][0], reason=_CODED["withdraw"][1], now=at),
+        "end_request": lambda: ending.request_end(session=session, user=practitioner, referral_id=referral_id,
+                                                  reason_code=_CODED["end_request"][0], detail=_CODED["end_request"][1],
+                                                  now=at),
     }
     actions[step]()
 
 
 def _deliver(session: Session, referral_id: int, started: dt.datetime, caseworker: User, practitioner: User, *,
-             finished: bool, now: dt.datetime) -> None:
-    """What a caseworker records once delivery starts: the assessment, an approved plan, sessions (one
-    late, one missed) and, for a referral about to complete, the outcomes and the report; for one still
-    in progress, a session booked ahead. Left out quietly where the service's budget has no room."""
+             end: Status | None, now: dt.datetime) -> None:
+    """What a caseworker records once delivery starts: the assessment, an approved plan of three
+    sessions and the sessions. For one to complete, all three attended (one late), the outcomes chosen
+    and the report in: the ending rule completes it. For one to end early, one session missed, the
+    practitioner asks to end it (recalled) and the report ends it. For one still in progress, one
+    missed and a session booked ahead, left out quietly where the service's budget has no room; an
+    ending that cannot be reached raises, so the next service is tried."""
     from ratecard.delivery import outcomes, plans
     from ratecard.delivery import service as delivery
     from ratecard.delivery.schemas import ActionPlanIn, AppointmentIn, EndOfServiceReportIn, FeedbackIn
@@ -168,25 +175,35 @@ def _deliver(session: Session, referral_id: int, started: dt.datetime, caseworke
                           data=ActionPlanIn(activities=["Work on what led to the offence", "Plan for the future"], sessions=3))
             plans.submit(session=session, user=caseworker, referral_id=referral_id, now=day + dt.timedelta(hours=3))
             plans.approve(session=session, user=practitioner, referral_id=referral_id, now=day + dt.timedelta(hours=5))
+            outcomes.choose(session=session, user=practitioner, referral_id=referral_id, codes=["gen-engage", "gen-goals"])
+            missed = {"attended": "no", "absence": "pop_acceptable", "absence_detail": "A hospital appointment."}
             answers = [{"attended": "late", "late_reason": "The bus was late."},
-                       {"attended": "no", "absence": "pop_acceptable", "absence_detail": "A hospital appointment."},
+                       {"session_summary": "Talked through a hard week.", "session_response": "Open and honest."}
+                       if end is Status.COMPLETED else missed,
                        {"session_summary": "Practised what to do when things go wrong.", "session_response": "Engaged well."}]
             for n, answer in enumerate(answers, start=1):
                 at = day + dt.timedelta(hours=2 * n + 4)
                 record(book(at, "session", n), at + dt.timedelta(hours=1), **answer)
-            if finished:
-                outcomes.choose(session=session, user=practitioner, referral_id=referral_id, codes=["gen-engage", "gen-goals"])
+            if end is Status.ENDED_EARLY:
+                code, detail = _CODED["end_early"]
+                ending.request_end(session=session, user=practitioner, referral_id=referral_id, reason_code=code,
+                                   detail=detail, now=day + dt.timedelta(hours=11, minutes=30))
+            if end is not None:
                 outcomes.submit_report(session=session, user=caseworker, referral_id=referral_id, now=day + dt.timedelta(hours=12),
                                        data=EndOfServiceReportIn.model_validate({"outcomes": [
-                                           {"code": "gen-engage", "achievement": "achieved"},
-                                           {"code": "gen-goals", "achievement": "partially_achieved", "comments": "One goal left."}]}))
+                                           {"code": "gen-engage", "achievement": "achieved" if end is Status.COMPLETED else "partially_achieved"},
+                                           {"code": "gen-goals", "achievement": "partially_achieved", "comments": "One goal left."}],
+                                           "further_information": "Referred on to the local peer support group."}))
+                if session.get(Referral, referral_id).status != end.value:
+                    raise RatecardError(f"The ending rule did not reach {end.value} here.")
             else:
                 ahead = now.replace(hour=10, minute=0, second=0, microsecond=0) + dt.timedelta(days=3)
                 delivery.book(session=session, user=caseworker, referral_id=referral_id, now=now,
                               data=AppointmentIn(kind="session", session_number=4, starts_at=ahead, duration_minutes=length,
                                                  method="phone"))
     except RatecardError:
-        pass
+        if end is not None:
+            raise  # this service cannot show that ending: the caller tries the next one
 
 
 def _submittable(session: Session, referral_id: int, at: dt.datetime, practitioner: User) -> None:
@@ -243,8 +260,8 @@ def create_demo_data(*, session: Session, now: dt.datetime | None = None) -> Dem
                         at = created + dt.timedelta(days=DAYS_BETWEEN_STEPS * i, hours=i)
                         _step(session, step, referral.id, at, practitioner, hub, caseworker)
                         if step == "start" and caseworker is not None:
-                            _deliver(session, referral.id, at, caseworker, practitioner,
-                                     finished=status is Status.COMPLETED, now=now)
+                            _deliver(session, referral.id, at, caseworker, practitioner, now=now,
+                                     end=status if status in (Status.COMPLETED, Status.ENDED_EARLY) else None)
             except (RatecardError, ValueError):
                 continue
             tried[provider] = position + 1

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from ratecard.delivery.models import Appointment
+from ratecard.referrals.models import Referral
 from ratecard.referrals import service as referrals
 from tests.delivery import factories as f
 from tests.referrals import factories as rf
@@ -109,3 +110,73 @@ def test_it_lets_the_practitioner_set_rar_days(world, referral_id):
 def test_it_lists_the_coded_answers(world):
     codes = world["client"].get("/api/v1/delivery/codes", headers=world["h"]["cw"]).json()
     assert [c["code"] for c in codes["absence"]] == ["pop_acceptable", "pop_unacceptable", "logistics"]
+
+
+# --- ending -----------------------------------------------------------------------------------
+
+
+def _attended(world, referral_id, day: int = 2) -> None:
+    made = _book(world, referral_id, starts_at=(f.ACCEPTED + dt.timedelta(days=day)).isoformat()).json()
+    answer = world["client"].post(f"/api/v1/appointments/{made['id']}/feedback", json={"attended": "yes"},
+                                  headers=world["h"]["cw"])
+    assert answer.status_code == 200, answer.text
+
+
+def _end(world, referral_id, who="pp", **body):
+    return world["client"].post(f"/api/v1/referrals/{referral_id}/end-request", json=body, headers=world["h"][who])
+
+
+def _ending(world, referral_id, who="pp"):
+    return world["client"].get(f"/api/v1/referrals/{referral_id}/delivery", headers=world["h"][who]).json()["ending"]
+
+
+def test_it_ends_a_referral_through_the_api_by_the_rule(world, referral_id):
+    client, h = world["client"], world["h"]
+    _attended(world, referral_id)
+    assert client.put(f"/api/v1/referrals/{referral_id}/desired-outcomes", json={"codes": ["gen-engage"]},
+                      headers=h["pp"]).status_code == 200
+    asked = _end(world, referral_id, who="cw", reason_code="disengaged", reason="Stopped answering calls")
+    assert asked.status_code == 200, asked.text
+    assert (asked.json()["status"], asked.json()["waiting_for_report"], asked.json()["would_end_as"]) == (
+        "in_progress", True, "ended_early")
+    assert asked.json()["end_reason"] == "The person is not engaging with the service: Stopped answering calls"
+    early = client.post(f"/api/v1/referrals/{referral_id}/conclusion", headers=h["hub"])
+    assert early.status_code == 409 and "waiting for the end-of-service report" in early.json()["detail"]
+    report = client.post(f"/api/v1/referrals/{referral_id}/end-of-service-report", headers=h["cw"], json={
+        "outcomes": [{"code": "gen-engage", "achievement": "partially_achieved"}]})
+    assert report.status_code == 201 and report.json()["referral_status"] == "ended_early"
+    referral = client.get(f"/api/v1/referrals/{referral_id}", headers=h["pp"]).json()
+    assert referral["status"] == "ended_early" and referral["end_reason_code"] == "disengaged"
+    assert referral["history"][-1]["reason_code"] == "disengaged" and "complete" not in referral["allowed_actions"]
+
+
+def test_it_cancels_at_once_over_the_api_and_books_nothing_after(world, referral_id):
+    asked = _end(world, referral_id, reason_code="recalled")
+    assert asked.status_code == 200 and asked.json()["status"] == "cancelled"
+    assert _book(world, referral_id).status_code == 409
+    assert _end(world, referral_id, reason_code="recalled").status_code == 409
+
+
+@pytest.mark.parametrize(("who", "body", "status", "words"), [
+    ("pp", {"reason_code": "nonsense"}, 422, "not a reason you can give here. Choose one of: moved_out_of_area"),
+    ("pp", {"reason_code": "other"}, 422, "needs a few words of detail"),
+    ("cw", {"reason_code": "sentence_ended"}, 422, "Choose one of: moved_out_of_area"),
+    ("pp", {"reason_code": "Recalled!"}, 422, "reason_code"),
+    ("pp", {}, 422, "reason_code"),
+    ("pp_other", {"reason_code": "recalled"}, 404, ""),
+    ("hub_other", {"reason_code": "recalled"}, 404, ""),
+    ("cw_other", {"reason_code": "recalled"}, 404, ""),
+    ("anon", {"reason_code": "recalled"}, 401, ""),
+])
+def test_it_refuses_a_bad_end_request_in_plain_words_and_writes_nothing(world, referral_id, who, body, status, words):
+    answer = _end(world, referral_id, who=who, **body)
+    assert answer.status_code == status and words in answer.text
+    assert _ending(world, referral_id)["end_requested_at"] is None
+    with world["sessions"]() as s:
+        assert s.get(Referral, referral_id).status == "allocated"
+
+
+def test_it_lists_the_coded_reasons(world):
+    lists = world["client"].get("/api/v1/referral-reasons", headers=world["h"]["cw"]).json()
+    assert [r["code"] for r in lists["withdraw"]][0] == "made_in_error"
+    assert {"code": "other", "text": "Another reason", "by": "both", "detail_required": True} in lists["end"]

@@ -109,3 +109,17 @@ def test_it_serves_the_csv_and_the_figures_over_the_api(world):
     assert world["client"].get("/api/v1/reports/performance.csv", headers=world["h"]["pp"]).status_code == 403
     figures = world["client"].get("/api/v1/reports/performance?date_from=2026-01-01&date_to=2026-12-31", headers=world["h"]["hub"])
     assert figures.status_code == 200 and figures.json()["months"][0] == "2026-01"
+
+
+def test_it_fills_the_end_columns_from_the_end_request_and_the_rule(catalogue_session, people):
+    from ratecard.delivery import ending
+
+    referral = _delivered(catalogue_session, people)  # 1 of 2 planned sessions attended, the report in
+    row = _csv(catalogue_session, people["hub"])[0]
+    assert (row["end_requested_by"], row["end_reason"], row["concluded"], row["end_state"]) == ("", "", "", "")
+    ending.request_end(session=catalogue_session, user=people["pp"], referral_id=referral.id, reason_code="other",
+                       detail="Moved abroad", now=f.NOW)
+    row = _csv(catalogue_session, people["hub"])[0]
+    assert (row["end_requested_by"], row["end_reason"], row["end_state"]) == (
+        people["pp"].name, "Another reason: Moved abroad", "ended_early")
+    assert row["concluded"] == f.NOW.date().isoformat() and row["report_submitted"] == "2026-11-30"

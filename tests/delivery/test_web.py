@@ -153,3 +153,90 @@ def test_it_schedules_a_group_around_a_bank_holiday_and_enrols_from_the_pages(si
                                                                     "reference": "RC-NOTHERE"}, follow_redirects=False)
     assert refused.status_code == 400 and "Enter the reference of a referral" in refused.text
     assert _browser(sessions, people["pp"]).get("/groups").status_code == 403
+
+
+# --- ending -----------------------------------------------------------------------------------
+
+
+def _attend_on_the_page(sessions, cw, rid, days_ago: int) -> None:
+    assert _post(cw, rid, "/appointments", kind="session", duration_minutes="60", method="video", **_when(-days_ago)).status_code == 303
+    with sessions() as s:
+        aid = s.scalars(select(Appointment.id).where(Appointment.referral_id == rid, Appointment.status == "booked")).one()
+    assert _post(cw, rid, f"/appointments/{aid}/feedback", attended="yes").status_code == 303
+
+
+def _referral(sessions, rid):
+    from ratecard.referrals.models import Referral
+
+    with sessions() as s:
+        return s.get(Referral, rid)
+
+
+def test_it_ends_a_referral_from_the_delivery_page_once_the_report_is_in(site):
+    sessions, people, rid = site
+    pp, cw = _browser(sessions, people["pp"]), _browser(sessions, people["cw"])
+    _attend_on_the_page(sessions, cw, rid, 3)
+    page = pp.get(f"/referrals/{rid}/delivery").text
+    assert "Choose the desired outcomes" in page and "data-end-of-service-report" not in page
+    assert "1 of 4 planned sessions attended: it will complete when every planned session is attended" in page
+    assert _post(pp, rid, "/desired-outcomes", codes=["atb-emotions", "gen-engage"]).status_code == 303
+    not_theirs = _post(pp, rid, "/end-of-service-report", **{"achievement-gen-engage": "achieved"})
+    assert not_theirs.status_code == 403 and "The provider writes the end-of-service report." in not_theirs.text
+    assert _post(cw, rid, "/desired-outcomes", codes=["gen-goals"]).status_code == 403
+    none_chosen = _post(pp, rid, "/desired-outcomes")
+    assert none_chosen.status_code == 400 and 'href="#codes"' in none_chosen.text
+    assert 'name="codes"' not in cw.get(f"/referrals/{rid}/delivery").text  # the provider does not choose them
+    assert _post(pp, rid, "/end-request", reason_code="recalled", end_detail="Back in custody").status_code == 303
+    page = cw.get(f"/referrals/{rid}/delivery").text
+    assert "1 of 4 planned sessions attended: it will end early once the end-of-service report is in." in page
+    assert "data-end-request" not in page and "The person has been recalled or is in custody: Back in custody" in page
+    assert "Book an appointment" not in page  # and a booking posted all the same is refused
+    refused = _post(cw, rid, "/appointments", kind="session", duration_minutes="60", method="video", **_when(-1))
+    assert refused.status_code == 409 and "no new appointments can be booked" in refused.text
+    missing = _post(cw, rid, "/end-of-service-report", **{"achievement-gen-engage": "achieved"})
+    assert missing.status_code == 400 and 'href="#achievement-atb-emotions"' in missing.text
+    assert "Say how far this was met: Manages emotions and impulses better" in missing.text
+    assert 'href="#achievement-gen-engage"' not in missing.text  # answered: no message
+    assert _referral(sessions, rid).status == "in_progress"
+    done = _post(cw, rid, "/end-of-service-report", **{"achievement-gen-engage": "achieved",
+                                                      "achievement-atb-emotions": "not_achieved",
+                                                      "comments-atb-emotions": "Too soon to tell"})
+    assert done.status_code == 303, done.text
+    assert _referral(sessions, rid).status == "ended_early"
+    page = pp.get(f"/referrals/{rid}/delivery").text
+    assert "Not achieved – Too soon to tell" in page and "it is ended early" in page
+
+
+@pytest.mark.parametrize(("fields", "href", "message"), [
+    ({}, "#reason_code", "Select why this referral should end, from the reasons listed."),
+    ({"reason_code": "other"}, "#end_detail", "needs a few words of detail"),
+    ({"reason_code": "needs_met"}, "#reason_code", "Select why this referral should end"),  # the provider's reason
+])
+def test_it_shows_an_end_request_error_in_the_summary_and_writes_nothing(site, fields, href, message):
+    sessions, people, rid = site
+    pp = _browser(sessions, people["pp"])
+    answer = _post(pp, rid, "/end-request", **fields)
+    assert answer.status_code == 422 and f'href="{href}"' in answer.text and message in answer.text
+    assert _referral(sessions, rid).end_requested_at is None
+
+
+def test_it_refuses_a_forged_end_request(site):
+    sessions, people, rid = site
+    pp = _browser(sessions, people["pp"])
+    pp.get(f"/referrals/{rid}/delivery")
+    answer = pp.post(f"/referrals/{rid}/delivery/end-request", data={"reason_code": "recalled", "csrf_token": "forged"},
+                     follow_redirects=False)
+    assert answer.status_code == 403 and _referral(sessions, rid).status == "allocated"
+
+
+def test_it_cancels_from_the_page_at_once_when_nothing_was_attended(site):
+    sessions, people, rid = site
+    hub = _browser(sessions, people["hub"])
+    page = hub.get(f"/referrals/{rid}").text
+    assert f'action="/referrals/{rid}/cancel"' not in page and f'action="/referrals/{rid}/end-early"' not in page
+    assert "if either side asks to end it now, it will be cancelled at once" in hub.get(f"/referrals/{rid}/delivery").text
+    assert _post(hub, rid, "/end-request", reason_code="disengaged").status_code == 303
+    assert _referral(sessions, rid).status == "cancelled"
+    assert "asked to end it on" in hub.get(f"/referrals/{rid}").text
+    other = _browser(sessions, people["hub_other"])
+    assert other.get(f"/referrals/{rid}/delivery").status_code == 404

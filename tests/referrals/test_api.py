@@ -20,7 +20,7 @@ def _create(world, **overrides):
 
 
 STEPS = [("submit", "pp", {}), ("transfer", "pp", {}), ("accept", "hub", {}), ("allocate", "hub", None),
-         ("start", "cw", {}), ("complete", "cw", {})]
+         ("start", "cw", {})]
 SOURCE = {"submit": 0, "transfer": 1, "accept": 2, "reject": 2, "withdraw": 2, "allocate": 3, "cancel": 3,
           "start": 4, "end_early": 5, "complete": 5}
 
@@ -36,6 +36,7 @@ def _prepare(world, action: str) -> int:
 
 
 _ = 404  # not visible to that user: the same answer as no such referral
+E = 409  # the ending rule's own actions: refused to everyone who may see the referral, saying how it ends now
 EXPECTED = {
     #            pp   pp_other hub  hub_other cw   cw_other admin anon
     "submit":   (200, _,       _,   _,        _,   _,       200,  401),
@@ -44,10 +45,10 @@ EXPECTED = {
     "reject":   (403, _,       200, _,        _,   _,       200,  401),
     "withdraw": (200, _,       403, _,        _,   _,       200,  401),
     "allocate": (403, _,       200, _,        _,   _,       200,  401),
-    "cancel":   (200, _,       403, _,        _,   _,       200,  401),
+    "cancel":   (E,   _,       E,   _,        _,   _,       E,    401),
     "start":    (403, _,       200, _,        200, _,       200,  401),
-    "end_early": (403, _,      200, _,        200, _,       200,  401),
-    "complete": (403, _,       200, _,        200, _,       200,  401),
+    "end_early": (E,  _,       E,   _,        E,   _,       E,    401),
+    "complete": (E,   _,       E,   _,        E,   _,       E,    401),
 }
 ROLES = ("pp", "pp_other", "hub", "hub_other", "cw", "cw_other", "admin", "anon")
 
@@ -56,9 +57,11 @@ ROLES = ("pp", "pp_other", "hub", "hub_other", "cw", "cw_other", "admin", "anon"
 def test_it_lets_exactly_the_right_roles_take_each_action(world, action):
     for role, expected in zip(ROLES, EXPECTED[action]):
         referral_id = _prepare(world, action)
-        body = {"reason": "Because", "caseworker_id": world["users"]["cw"].id}
+        body = {"reason": "Because", "reason_code": "moved_out_of_area", "caseworker_id": world["users"]["cw"].id}
         response = world["client"].post(f"/api/v1/referrals/{referral_id}/{action.replace('_', '-')}", json=body, headers=world["h"][role])
         assert response.status_code == expected, f"{role} {action}: {response.status_code} {response.text}"
+        if expected == E:
+            assert "end-request" in response.json()["detail"]
 
 
 @pytest.mark.parametrize(

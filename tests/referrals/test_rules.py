@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ratecard.accounts.service import Role
+from ratecard.delivery import ending
 from ratecard.errors import Conflict, InvalidInput
 from ratecard.referrals import service
 from ratecard.referrals.models import Referral, ReferralHistory
@@ -86,7 +87,7 @@ def test_it_recommends_the_assessment_before_an_intensity(s, pp):
     person = {"crn": f.crn(), "area": "Norfolk"}
     low = f.draft(s, pp, person=person, service_id="nsf-accommodation-support", option_id="nsf-accommodation-support--low")
     assert any("assessment" in w for w in _submit(s, pp, low).warnings)
-    service.withdraw(session=s, user=pp, referral_id=low.id, reason="Assessment first")
+    service.withdraw(session=s, user=pp, referral_id=low.id, reason_code="other", reason="Assessment first")
     assessment = f.draft(s, pp, person=person, service_id="nsf-accommodation-support", option_id="nsf-accommodation-support--assessment")
     _deliver(s, pp, assessment, provider="nsf")
     again = f.draft(s, pp, person=person, service_id="nsf-accommodation-support", option_id="nsf-accommodation-support--low")
@@ -181,12 +182,14 @@ def test_it_records_the_cscs_charge_when_cancelled_after_registration(s, pp):
     charged = f.transferred(s, pp, **cscs)
     service.accept(session=s, user=hub, referral_id=charged.id)
     service.record_registration(session=s, user=hub, referral_id=charged.id)
-    cancelled = service.cancel(session=s, user=pp, referral_id=charged.id, reason="Found work")
-    assert cancelled.cancellation_charge_pence == 10000
-    assert "£100.00" in cancelled.history[-1].reason
+    # Asked to end with no session attended, it is cancelled at once (delivery's ending rule).
+    cancelled = ending.request_end(session=s, user=pp, referral_id=charged.id, reason_code="other", detail="Found work")
+    assert cancelled.status == "cancelled" and cancelled.cancellation_charge_pence == 10000
+    assert "£100.00" in cancelled.history[-1].reason and cancelled.history[-1].reason_code == "other"
     free = f.transferred(s, pp, **cscs)
     service.accept(session=s, user=hub, referral_id=free.id)
-    assert service.cancel(session=s, user=pp, referral_id=free.id, reason="Found work").cancellation_charge_pence is None
+    assert ending.request_end(session=s, user=pp, referral_id=free.id, reason_code="other",
+                              detail="Found work").cancellation_charge_pence is None
 
 
 def test_it_needs_a_reason_to_cancel_even_when_a_charge_is_due(s, pp):
@@ -197,5 +200,5 @@ def test_it_needs_a_reason_to_cancel_even_when_a_charge_is_due(s, pp):
     service.accept(session=s, user=hub, referral_id=referral.id)
     service.record_registration(session=s, user=hub, referral_id=referral.id)
     with pytest.raises(InvalidInput, match="reason"):
-        service.cancel(session=s, user=pp, referral_id=referral.id, reason=None)
-    assert s.get(Referral, referral.id).status == "accepted"
+        ending.request_end(session=s, user=pp, referral_id=referral.id, reason_code=None)
+    assert s.get(Referral, referral.id).status == "accepted" and s.get(Referral, referral.id).end_requested_at is None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 
+import datetime as dt
 import re
 
 import pytest
@@ -65,13 +66,42 @@ def test_it_runs_a_referral_from_form_to_completion_in_the_browser(site):
     assert created.status_code == 303, created.text
     path = created.headers["location"]
     for client, action, extra in ((pp, "submit", {}), (pp, "transfer", {}), (hub, "accept", {}),
-                                  (hub, "allocate", {"caseworker_id": str(users["cw"].id)}), (cw, "start", {}), (cw, "complete", {})):
+                                  (hub, "allocate", {"caseworker_id": str(users["cw"].id)}), (cw, "start", {})):
         page = client.get(path).text
         assert f'action="{path}/{action}"' in page, f"{action} button missing"
         assert _post(client, f"{path}/{action}", **extra).status_code == 303
+    # No bare "Complete": it ends on the delivery page, by what was delivered.
+    page = cw.get(path).text
+    assert f'action="{path}/complete"' not in page and f'href="{path}/delivery#ending"' in page
+    refused = _post(cw, f"{path}/complete")
+    assert refused.status_code == 409 and "ends by what was delivered" in refused.text
+    referral_id = int(path.rsplit("/", 1)[1])
+    _attend_every_session(sessions, users["cw"], referral_id)
+    assert _post(pp, f"{path}/delivery/desired-outcomes", codes=["gen-engage", "gen-goals"]).status_code == 303
+    assert "will complete once the end-of-service report is in" in cw.get(f"{path}/delivery").text
+    reported = _post(cw, f"{path}/delivery/end-of-service-report", **{
+        "achievement-gen-engage": "achieved", "achievement-gen-goals": "partially_achieved",
+        "comments-gen-goals": "One goal left", "further_information": "Joined a peer group"})
+    assert reported.status_code == 303, reported.text
     final = pp.get(path).text
-    assert "Completed" in final and "Allocated to" in final and crn in final
+    assert _tag(final) == "Completed" and "Allocated to" in final and crn in final
     assert crn in hub.get("/referrals?status=completed").text
+
+
+def _attend_every_session(sessions, caseworker, referral_id):
+    """The four sessions bought, booked and attended (the services, with their clock an hour past each)."""
+    from ratecard.delivery import service as delivery
+    from ratecard.delivery.schemas import AppointmentIn, FeedbackIn
+
+    start = dt.datetime.now(dt.UTC).replace(microsecond=0) + dt.timedelta(minutes=5)
+    with sessions() as s:
+        for n in range(4):
+            at = start + dt.timedelta(days=n)
+            made = delivery.book(session=s, user=caseworker, referral_id=referral_id, data=AppointmentIn(
+                kind="session", session_number=n + 1, starts_at=at, duration_minutes=60, method="video"))
+            delivery.record_feedback(session=s, user=caseworker, appointment_id=made.id, now=at + dt.timedelta(hours=1),
+                                     data=FeedbackIn(attended="yes"))
+        s.commit()
 
 
 def test_it_shows_form_errors_and_keeps_what_was_typed(site):
@@ -136,7 +166,11 @@ def test_it_shows_registration_and_the_cancellation_charge(site):
     page = pp.get(path).text
     assert re.search(r"Registration\s*</dt>\s*<dd[^>]*>\s*Recorded on \d\d \w{3} \d{4}", page)
     assert "<strong>Registration recorded</strong> by" in page
-    assert _post(pp, f"{path}/cancel", reason="Found work").status_code == 303
+    refused = _post(pp, f"{path}/cancel", reason="Found work")
+    assert refused.status_code == 409 and "/end-request" in refused.text and _tag(pp.get(path).text) != "Cancelled"
+    # Asked to end on the delivery page before any session: cancelled at once, charged after registration.
+    asked = _post(pp, f"{path}/delivery/end-request", reason_code="other", end_detail="Found work")
+    assert asked.status_code == 303, asked.text
     page = pp.get(path).text
     assert re.search(r"Cancellation charge\s*</dt>\s*<dd[^>]*>\s*£100.00", page)
     assert _tag(page) == "Cancelled"
@@ -160,3 +194,20 @@ def test_it_links_a_window_of_pages_not_every_page(site):
     links = set(re.findall(r'href="/referrals\?page=(\d+)"', page))
     assert links == {"1", "2", "3", "4", "5", "6", "8"}  # first, last, page 4 and two either side: not 7
     assert page.count("govuk-pagination__item--ellipsis") == 1
+
+
+def test_it_withdraws_with_a_coded_reason_from_the_radios(site):
+    sessions, users = site
+    referral_id = _stored(sessions, lambda s: f.transferred(s, users["pp"]))
+    pp = _browser(sessions, users["pp"])
+    path = f"/referrals/{referral_id}"
+    page = pp.get(path).text
+    assert 'name="reason_code" type="radio" value="made_in_error"' in page and "The person has died" in page
+    missing = _post(pp, f"{path}/withdraw", reason_code="other")
+    assert missing.status_code == 422 and "needs a few words of detail" in missing.text
+    unknown = _post(pp, f"{path}/withdraw", reason_code="disengaged")
+    assert unknown.status_code == 422 and "Choose one of: made_in_error (the referral was made in error)" in unknown.text
+    assert _tag(pp.get(path).text) != "Withdrawn"
+    assert _post(pp, f"{path}/withdraw", reason_code="duplicate").status_code == 303
+    page = pp.get(path).text
+    assert _tag(page) == "Withdrawn" and "It duplicates another referral" in page

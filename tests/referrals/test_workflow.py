@@ -45,28 +45,55 @@ def test_it_runs_the_whole_lifecycle_writing_history_for_each_step(people):
     ]
 
 
-@pytest.mark.parametrize("action", [Action.REJECT, Action.WITHDRAW])
-def test_it_needs_a_reason_to_reject_or_withdraw_and_records_it(people, action):
+def test_it_needs_a_reason_to_reject_and_records_it(people):
     s, pp, hub = people["session"], people["practitioner"], people["hub"]
     referral = f.transferred(s, pp)
-    actor = hub if action is Action.REJECT else pp
-    function = service.TRANSITION_FUNCTIONS[action]
     with pytest.raises(InvalidInput, match="reason"):
-        function(session=s, user=actor, referral_id=referral.id, reason="  ")
-    function(session=s, user=actor, referral_id=referral.id, reason="No places until March")
-    assert _history(s, referral.id)[-1] == ("transferred", TRANSITIONS[action].target.value, "No places until March")
+        service.reject(session=s, user=hub, referral_id=referral.id, reason="  ")
+    service.reject(session=s, user=hub, referral_id=referral.id, reason="No places until March")
+    assert _history(s, referral.id)[-1] == ("transferred", "rejected", "No places until March")
 
 
-def test_it_ends_early_and_cancels_with_reasons(people):
+@pytest.mark.parametrize(
+    ("code", "detail", "message"),
+    [(None, None, "Choose a reason: made_in_error"), ("disengaged", None, "'disengaged' is not a reason you can give"),
+     ("nonsense", None, "Choose one of: made_in_error"), ("other", "  ", "needs a few words of detail")],
+)
+def test_it_withdraws_only_with_a_coded_reason_and_writes_nothing_otherwise(people, code, detail, message):
+    s, pp = people["session"], people["practitioner"]
+    referral = f.transferred(s, pp)
+    before = _history(s, referral.id)
+    with pytest.raises(InvalidInput, match=message):
+        service.withdraw(session=s, user=pp, referral_id=referral.id, reason_code=code, reason=detail)
+    assert _history(s, referral.id) == before and s.get(type(referral), referral.id).status == "transferred"
+
+
+@pytest.mark.parametrize(("code", "detail", "words"), [
+    ("moved_out_of_area", None, "The person has moved out of the area"),
+    ("other", "Referred to the wrong provider", "Another reason: Referred to the wrong provider"),
+])
+def test_it_withdraws_with_a_coded_reason_kept_in_the_history(people, code, detail, words):
+    s, pp = people["session"], people["practitioner"]
+    referral = f.transferred(s, pp)
+    service.withdraw(session=s, user=pp, referral_id=referral.id, reason_code=code, reason=detail)
+    row = s.scalars(select(ReferralHistory).where(ReferralHistory.referral_id == referral.id)
+                    .order_by(ReferralHistory.id.desc())).first()
+    assert (row.from_status, row.to_status, row.reason, row.reason_code) == ("transferred", "withdrawn", words, code)
+
+
+def test_it_ends_early_and_cancels_with_coded_reasons_from_the_ending_rule(people):
+    # delivery/ending.py calls these named transitions; here the transitions themselves.
     s, pp, hub, cw = people["session"], people["practitioner"], people["hub"], people["caseworker"]
     first = f.transferred(s, pp)
     service.accept(session=s, user=hub, referral_id=first.id)
     service.allocate(session=s, user=hub, referral_id=first.id, caseworker_id=cw.id)
-    ended = service.end_early(session=s, user=cw, referral_id=first.id, reason="Recalled to prison")
-    assert ended.status == "ended_early"
+    ended = service.end_early(session=s, user=cw, referral_id=first.id, reason_code="recalled")
+    assert ended.status == "ended_early" and _history(s, first.id)[-1][2] == "The person has been recalled or is in custody"
     second = f.transferred(s, pp)
     service.accept(session=s, user=hub, referral_id=second.id)
-    cancelled = service.cancel(session=s, user=pp, referral_id=second.id, reason="Moved out of area")
+    with pytest.raises(InvalidInput, match="Choose one of"):
+        service.cancel(session=s, user=pp, referral_id=second.id, reason_code="made_in_error")  # a withdrawal's code
+    cancelled = service.cancel(session=s, user=pp, referral_id=second.id, reason_code="moved_out_of_area")
     assert cancelled.status == "cancelled" and cancelled.cancellation_charge_pence is None
 
 
@@ -86,7 +113,7 @@ def test_it_lists_allowed_actions_when_the_status_is_wrong(people):
     with pytest.raises(Conflict) as caught:
         service.accept(session=s, user=hub, referral_id=referral.id)
     assert caught.value.details["status"] == "accepted"
-    assert set(caught.value.details["allowed"]) == {"allocate", "cancel"}
+    assert set(caught.value.details["allowed"]) == {"allocate"}  # ending is asked for on the delivery page
     assert len([h for h in _history(s, referral.id) if h[1] == "accepted"]) == 1
 
 
@@ -106,6 +133,8 @@ def test_it_forbids_roles_the_table_does_not_name(people, role, action):
         return
     function = service.TRANSITION_FUNCTIONS[action]
     kwargs = {"reason": "x"} if TRANSITIONS[action].needs_reason else {}
+    if TRANSITIONS[action].reasons:
+        kwargs["reason_code"] = "moved_out_of_area"
     with pytest.raises(Forbidden):
         function(session=s, user=actor, referral_id=referral.id, **kwargs)
 

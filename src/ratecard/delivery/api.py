@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ratecard.accounts.deps import ApiUser
 from ratecard.deps import DbSession, PageNumber, RecordId
-from ratecard.delivery import calendar, enforcement, groups, monitoring, notes, outcomes, overview, plans, reports, service
+from ratecard.delivery import calendar, ending, enforcement, groups, monitoring, notes, outcomes, overview, plans, reports, service
 from ratecard.delivery.codes import code_lists
 from ratecard.delivery.schemas import (
     ActionPlanIn,
@@ -23,18 +23,22 @@ from ratecard.delivery.schemas import (
     CaseNoteOut,
     DecisionIn,
     DeliveryOut,
+    EndingOut,
     EndOfServiceReportIn,
     EndOfServiceReportOut,
+    EndRequestIn,
     OutcomeChoice,
     OutcomesIn,
     EnrolIn,
     FeedbackIn,
     GroupIn,
     GroupOut,
+    ReasonOut,
     RegisterIn,
     RescheduleIn,
     WarningIn,
 )
+from ratecard.referrals.reasons import reason_lists
 
 router = APIRouter(prefix="/api/v1", tags=["delivery"])
 
@@ -246,9 +250,41 @@ async def get_report(session: DbSession, user: ApiUser, referral_id: RecordId) -
 async def submit_report(session: DbSession, user: ApiUser, referral_id: RecordId,
                         data: EndOfServiceReportIn) -> EndOfServiceReportOut:
     """The provider says of each desired outcome whether it was achieved, partly or not, with comments;
-    submitted once."""
+    submitted once. If every planned session was attended, or an end was asked for, the referral then
+    ends by the rule (`referral_status` says how)."""
     outcomes.submit_report(session=session, user=user, referral_id=referral_id, data=data)
     return outcomes.report_out(session=session, user=user, referral_id=referral_id)
+
+
+@router.get("/referral-reasons", response_model=dict[str, list[ReasonOut]], responses={401: _ERRORS[401]},
+            summary="Coded reasons to withdraw or end a referral")
+async def end_reasons(user: ApiUser) -> dict[str, list[ReasonOut]]:
+    """The `withdraw` reasons (before the hub accepts) and the `end` reasons (after), with who may give
+    each and whether it needs detail (data/referrals/reasons.yaml)."""
+    lists = reason_lists()
+    return {kind: [ReasonOut(code=r.code, text=r.text, by=r.by.value, detail_required=r.detail_required)
+                   for r in lists.of(kind)] for kind in ("withdraw", "end")}
+
+
+@router.post("/referrals/{referral_id}/end-request", response_model=EndingOut, responses=_ERRORS,
+             summary="Ask to end a referral")
+async def request_end(session: DbSession, user: ApiUser, referral_id: RecordId, data: EndRequestIn) -> EndingOut:
+    """Either side asks to end an accepted referral, with a coded reason its side may give (detail for
+    `other`); asked once (a second is 409). With no session attended it is cancelled at once; otherwise
+    it ends early (or completes) once the end-of-service report is in."""
+    ending.request_end(session=session, user=user, referral_id=referral_id, reason_code=data.reason_code,
+                       detail=data.reason)
+    return ending.ending_out(session=session, user=user, referral_id=referral_id)
+
+
+@router.post("/referrals/{referral_id}/conclusion", response_model=EndingOut, responses=_ERRORS,
+             summary="End a referral now, by the rule")
+async def conclude(session: DbSession, user: ApiUser, referral_id: RecordId) -> EndingOut:
+    """End it as the rule says (no session attended: cancelled; every planned session attended and the
+    report in: completed; else ended early), or 409 saying what it waits for (an end request, or the
+    end-of-service report)."""
+    ending.conclude(session=session, user=user, referral_id=referral_id)
+    return ending.ending_out(session=session, user=user, referral_id=referral_id)
 
 
 class PerformanceOut(BaseModel):

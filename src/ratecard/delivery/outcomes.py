@@ -85,6 +85,8 @@ def submit_report(*, session: Session, user: User, referral_id: int, data: EndOf
     referral = service.load_referral(session, user, referral_id)
     if Role(user.role) not in PROVIDER:
         raise Forbidden("The provider writes the end-of-service report.")
+    if Status(referral.status) in TERMINAL:
+        raise Conflict(f"This referral is {referral.status.replace('_', ' ')}: no report is needed now.")
     chosen = {o.code: o for o in _chosen(session, referral)}
     if not chosen:
         raise Conflict("The practitioner has not chosen the desired outcomes yet: ask them to.")
@@ -109,6 +111,10 @@ def submit_report(*, session: Session, user: User, referral_id: int, data: EndOf
         row.achievement = answer.achievement.value
         row.comments = " ".join(answer.comments.split()) if answer.comments and answer.comments.strip() else None
     session.flush()
+    from ratecard.delivery import ending  # ending reads this module's rule: imported when needed
+
+    # With every planned session attended, or an end asked for, the report is what it waited for.
+    ending.conclude_if_ready(session=session, user=user, referral_id=referral.id, now=now)
     return report
 
 
@@ -122,4 +128,5 @@ def report_out(*, session: Session, user: User, referral_id: int) -> EndOfServic
                   for o in _chosen(session, referral)],
         submitted_at=report.submitted_at if report else None,
         further_information=report.further_information if report else None,
+        referral_status=referral.status,
     )

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from ratecard.accounts.models import User
 from ratecard.db import utc_now
-from ratecard.delivery import enforcement, plans, service
+from ratecard.delivery import ending, enforcement, plans, service
 from ratecard.delivery.codes import absence_codes
 from ratecard.delivery.models import Appointment, DeliveryBudget
 from ratecard.delivery.schemas import ActionPlanOut, DeliveryOut
@@ -49,4 +49,5 @@ def delivery(*, session: Session, user: User, referral_id: int, now: dt.datetime
         appointments=[service.appointment_out(a) for a in appointments],
         action_plan=ActionPlanOut.model_validate(plan, from_attributes=True) if plan else None,
         alerts=budget_alerts(budget, appointments, now=now) + enforcement.alerts(session, referral.id),
+        ending=ending.ending_out(session=session, user=user, referral_id=referral.id),
     )

@@ -30,6 +30,7 @@ from ratecard.delivery.models import (
 from ratecard.delivery.schemas import LONDON
 from ratecard.errors import Forbidden, InvalidInput
 from ratecard.referrals.models import Person, Referral, ReferralHistory
+from ratecard.referrals.reasons import reason_lists, words
 
 ENDED = ("completed", "ended_early", "cancelled")
 CSV_COLUMNS = (
@@ -141,6 +142,7 @@ def _facts(filters: Filters, after: tuple[dt.datetime, int] | None = None) -> Se
             (DeliveryBudget.sessions_bought + DeliveryBudget.sessions_extra).label("sessions_expected"),
             func.coalesce(outcomes.c.outcomes, 0).label("outcomes"), func.coalesce(outcomes.c.achieved, 0).label("achieved"),
             ender.name.label("ended_by"), end_row.reason.label("end_reason"),
+            Referral.end_reason_code, Referral.end_reason_detail,
             EndOfServiceReport.submitted_at.label("report_submitted"),
         )
         .join(milestones, milestones.c.referral_id == Referral.id)
@@ -155,7 +157,9 @@ def _facts(filters: Filters, after: tuple[dt.datetime, int] | None = None) -> Se
         .outerjoin(EndOfServiceReport, EndOfServiceReport.referral_id == Referral.id)
         .outerjoin(last_end, last_end.c.referral_id == Referral.id)
         .outerjoin(end_row, end_row.id == last_end.c.id)
-        .outerjoin(ender, ender.id == end_row.by_user_id)
+        # Who asked to end it (delivery/ending.py), else, for one ended before requests were kept, who ended it.
+        .outerjoin(ender, ender.id == func.coalesce(Referral.end_requested_by_id,
+                                                    case((end_row.reason.is_not(None), end_row.by_user_id))))
         .where(milestones.c.received >= start, milestones.c.received < stop)
         .order_by(milestones.c.received, Referral.id)
     )
@@ -173,13 +177,19 @@ def _day(moment: dt.datetime | None) -> str:
     return moment.astimezone(LONDON).date().isoformat() if moment else ""
 
 
+def _end_reason(row) -> str:  # type: ignore[no-untyped-def]
+    """The coded reason the end was asked for, in words (else the ending history row's reason)."""
+    reason = next((r for r in reason_lists().end if r.code == row.end_reason_code), None)
+    return words(reason, row.end_reason_detail) if reason else (row.end_reason or "")
+
+
 def _csv_row(row) -> list[object]:  # type: ignore[no-untyped-def]
     ended = row.status in ENDED
     return [
         row.reference, row.provider, row.service, row.caseworker or "", row.crn, _day(row.received),
         _day(row.assessment_booked), _day(row.assessment_attended), _day(row.plan_submitted), _day(row.plan_approved),
         _day(row.first_session), "" if row.sessions_expected is None else row.sessions_expected, row.sessions_attended,
-        row.outcomes, row.achieved, row.ended_by or "", row.end_reason or "", _day(row.report_submitted),
+        row.outcomes, row.achieved, row.ended_by or "", _end_reason(row), _day(row.report_submitted),
         _day(row.status_changed_at) if ended else "", row.status if ended else "",
     ]
 

@@ -11,6 +11,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints, field_validator, model_validator
 
 from ratecard import places
+from ratecard.referrals.reasons import reason_lists
 
 LONDON = ZoneInfo("Europe/London")
 MAX_MINUTES = 8 * 60  # no appointment runs longer than a working day
@@ -186,6 +187,47 @@ class Budget(BaseModel):
     rar_days_left: int | None
 
 
+class EndingOut(BaseModel):
+    """How a referral ends: the request to end it, the facts the rule reads, and where they lead now."""
+
+    status: str = Field(description="The referral's status now.")
+    end_requested_at: dt.datetime | None
+    end_requested_by: str | None
+    end_reason_code: str | None = Field(description="A code of the `end` list of data/referrals/reasons.yaml.")
+    end_reason: str | None = Field(description="The reason in words, with any detail.")
+    sessions_attended: int = Field(description="Sessions (not the assessment) attended, on time or late.")
+    sessions_planned: int | None = Field(description="The approved action plan's sessions, else those bought; "
+                                         "null where the brochure prints no number.")
+    outcomes_chosen: bool
+    report_submitted: bool
+    waiting_for_report: bool = Field(description="It is ready to end but waits for the end-of-service report.")
+    would_end_as: str | None = Field(description="The end state the rule gives now (cancelled, completed, "
+                                     "ended_early); null once it has ended.")
+    summary: str = Field(description="How it will end and why, in plain words.")
+
+
+class EndRequestIn(BaseModel):
+    """A request to end a referral being delivered: a coded reason this role may give, and detail."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    reason_code: str = Field(min_length=1, max_length=40, pattern=r"^[a-z_]{1,40}$",
+                             description="A code of the `end` list of data/referrals/reasons.yaml the caller's side may "
+                                         "give (GET /api/v1/referral-reasons): "
+                                         + "; ".join(f"`{r.code}` ({r.text}; {r.by.value})" for r in reason_lists().end)
+                                         + ".")
+    reason: str | None = Field(default=None, max_length=2000, pattern=r"^[^\x00]*$",
+                               description="Detail of the reason (needed for `other`).")
+
+
+class ReasonOut(BaseModel):
+    """A coded reason a referral may be withdrawn or ended for."""
+
+    code: str
+    text: str
+    by: str = Field(description="Who may give it: practitioner, provider or both.")
+    detail_required: bool
+
+
 class DeliveryOut(BaseModel):
     """A referral's delivery: its budget, appointments and alerts."""
 
@@ -194,6 +236,7 @@ class DeliveryOut(BaseModel):
     appointments: list[AppointmentOut]
     action_plan: ActionPlanOut | None = Field(description="The newest action plan, if any.")
     alerts: list[str]
+    ending: EndingOut
 
 
 class ActionPlanIn(BaseModel):
@@ -446,3 +489,4 @@ class EndOfServiceReportOut(BaseModel):
     outcomes: list[OutcomeOut]
     submitted_at: dt.datetime | None
     further_information: str | None
+    referral_status: str | None = Field(default=None, description="The referral's status after this answer.")

@@ -30,6 +30,7 @@ from ratecard.delivery.schemas import (
 )
 from ratecard.errors import Conflict, Forbidden, InvalidInput, NotFound
 from ratecard.referrals import queries as referral_queries
+from ratecard.referrals import service as referrals
 from ratecard.referrals.models import Referral, ReferralHistory
 from ratecard.referrals.schemas import RequirementType
 from ratecard.referrals.workflow import Status
@@ -322,6 +323,12 @@ def book_for(*, session: Session, user: User, referral: Referral, data: Appointm
             f"A referral that is {referral.status.replace('_', ' ')} cannot have appointments booked.",
             status=referral.status,
         )
+    if referral.end_requested_at is not None:
+        raise Conflict(
+            f"An end of this referral was asked for on {referral.end_requested_at.astimezone(LONDON):%d %B %Y}: "
+            "no new appointments can be booked. Record what happened at those already booked.",
+            status=referral.status,
+        )
     _check_time(session, referral, data, now=now, ahead_limit=group_session_id is None)
     _check_place(session, referral, data)
     budget = ensure_budget(session=session, referral=referral)
@@ -417,6 +424,13 @@ def record_feedback(*, session: Session, user: User, appointment_id: int, data: 
         _release_day(session, referral, day)
     if data.notify_practitioner or data.concerns:
         _tell_practitioner(session, referral, appointment, data, now=now)
+    if happened and referral.status == Status.ALLOCATED.value:
+        # The first assessment or session attended starts delivery: no bare "Start" needed.
+        referrals.start(session=session, user=user, referral_id=referral.id, now=now)
+    if happened:
+        from ratecard.delivery import ending  # ending builds on this module: imported when needed
+
+        ending.conclude_if_ready(session=session, user=user, referral_id=referral.id, now=now)
     session.refresh(appointment)
     return appointment
 

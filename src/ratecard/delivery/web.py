@@ -15,22 +15,25 @@ from pydantic import ValidationError
 from ratecard.accounts.deps import WebUser
 from ratecard.accounts.service import Role
 from ratecard.deps import DbSession, PageNumber, RecordId
-from ratecard.delivery import calendar, enforcement, groups, monitoring, notes, overview, plans, reports, service
+from ratecard.delivery import calendar, ending, enforcement, groups, monitoring, notes, outcomes, overview, plans, reports, service
 from ratecard.delivery.codes import absence_codes
 from ratecard.delivery.schemas import (
     LONDON,
     ActionPlanIn,
     AppointmentIn,
     CaseNoteIn,
+    EndOfServiceReportIn,
     FeedbackIn,
     GroupIn,
     Method,
     Weekday,
 )
-from ratecard.errors import NotFound, RatecardError
+from ratecard.errors import Forbidden, InvalidInput, NotFound, RatecardError
 from ratecard.forms import date_from_parts, error_messages
 from ratecard.pages import render
+from ratecard.referrals import reasons
 from ratecard.referrals import service as referrals
+from ratecard.referrals.workflow import Status, being_delivered
 from ratecard.security.csrf import FIELD, check_csrf
 
 router = APIRouter(include_in_schema=False)
@@ -41,8 +44,10 @@ LABELS = {
     "postcode": "Postcode", "attended": "Whether they attended", "late_reason": "Why they were late",
     "absence": "Why they did not attend", "activities": "Activities", "sessions": "Number of sessions",
     "variation_reason": "Why more sessions are needed", "subject": "Subject", "body": "Note", "days": "RAR days",
-    "reason": "Reason", "session_number": "Session number",
+    "reason": "Reason", "session_number": "Session number", "codes": "Desired outcomes",
+    "further_information": "Further information", "reason_code": "Reason", "end_detail": "More about the reason",
 }
+ACHIEVEMENTS = {"achieved": "Achieved", "partially_achieved": "Partly achieved", "not_achieved": "Not achieved"}
 METHOD_NAMES = {Method.IN_PERSON: "In person", Method.PHONE: "Phone", Method.VIDEO: "Video call"}
 STATUS_WORDS = {"booked": "Booked", "happened": "Happened", "did_not_happen": "Did not happen", "superseded": "Moved"}
 
@@ -59,12 +64,20 @@ def _page(request: Request, session: Any, user: Any, referral_id: int, *, errors
     provider_side = role in (Role.HUB, Role.CASEWORKER, Role.ADMIN)
     practitioner_side = role in (Role.PRACTITIONER, Role.ADMIN)
     now = dt.datetime.now(dt.UTC)
+    report = outcomes.report_out(session=session, user=user, referral_id=referral_id)
+    open_now = being_delivered(Status(referral.status))
     return render(
         request, "delivery/referral.html", status_code=status_code, referral=referral, delivery=out,
+        report=report, achievements=ACHIEVEMENTS,
+        outcome_choices=outcomes.choices(session=session, user=user, referral_id=referral_id)
+        if practitioner_side and open_now and report.submitted_at is None else (),
+        can_report=provider_side and open_now and bool(report.outcomes) and report.submitted_at is None,
+        can_ask_end=open_now and out.ending.end_requested_at is None,
+        end_reasons=reasons.for_role("end", role),
         failures=enforcement.failures(session, referral.id),
         notes=notes.list_notes(session=session, user=user, referral_id=referral_id),
         provider_side=provider_side, practitioner_side=practitioner_side,
-        can_book=provider_side and referral.status in {s.value for s in service.BOOKABLE},
+        can_book=provider_side and referral.status in {s.value for s in service.BOOKABLE} and referral.end_requested_at is None,
         counts_rar=service.counts_rar_days(referral), absence=absence_codes().codes, methods=METHOD_NAMES,
         status_words=STATUS_WORDS, now=now, london=LONDON, errors=errors or {}, raw=raw or {},
         title=f"Delivery of referral {referral.reference}",
@@ -201,6 +214,64 @@ async def add_note(request: Request, session: DbSession, user: WebUser, referral
         data = CaseNoteIn.model_validate({"subject": _text(form, "subject") or "", "body": _text(form, "body") or "",
                                           "email": _text(form, "email") == "yes"})
         notes.add_note(session=session, user=user, referral_id=referral_id, data=data)
+
+    return _act(request, session, user, referral_id, form, run)
+
+
+@router.post("/referrals/{referral_id}/delivery/desired-outcomes")
+async def desired_outcomes(request: Request, session: DbSession, user: WebUser, referral_id: RecordId) -> Response:
+    """The practitioner chooses the desired outcomes (until the report is in)."""
+    form = await _form(request)
+
+    def run() -> None:
+        codes = [str(c) for c in form.getlist("codes")]
+        if not codes:
+            raise RatecardError("Choose at least one desired outcome.", field="codes")
+        outcomes.choose(session=session, user=user, referral_id=referral_id, codes=codes)
+
+    return _act(request, session, user, referral_id, form, run)
+
+
+@router.post("/referrals/{referral_id}/delivery/end-of-service-report")
+async def end_of_service_report(request: Request, session: DbSession, user: WebUser, referral_id: RecordId) -> Response:
+    """The provider's end-of-service report: how far each desired outcome was met, with comments."""
+    form = await _form(request)
+
+    chosen = outcomes.report_out(session=session, user=user, referral_id=referral_id).outcomes
+    unanswered = [o for o in chosen if _text(form, f"achievement-{o.code}") not in ACHIEVEMENTS]
+    if unanswered and Role(user.role) in outcomes.PROVIDER:
+        # Each outcome left unanswered gets its own message, beside its radios.
+        return _page(request, session, user, referral_id, status_code=400, raw={k: v for k, v in form.items() if k != FIELD},
+                     errors={f"achievement-{o.code}": f"Say how far this was met: {o.text}" for o in unanswered})
+
+    def run() -> None:
+        if Role(user.role) not in outcomes.PROVIDER:
+            raise Forbidden("The provider writes the end-of-service report.")
+        data = EndOfServiceReportIn.model_validate({
+            "outcomes": [{"code": o.code, "achievement": _text(form, f"achievement-{o.code}"),
+                          "comments": _text(form, f"comments-{o.code}")} for o in chosen],
+            "further_information": _text(form, "further_information")})
+        outcomes.submit_report(session=session, user=user, referral_id=referral_id, data=data)
+
+    return _act(request, session, user, referral_id, form, run)
+
+
+@router.post("/referrals/{referral_id}/delivery/end-request")
+async def end_request(request: Request, session: DbSession, user: WebUser, referral_id: RecordId) -> Response:
+    """Either side asks to end the referral, with a coded reason; it then ends by what was delivered."""
+    form = await _form(request)
+
+    def run() -> None:
+        try:
+            ending.request_end(session=session, user=user, referral_id=referral_id,
+                               reason_code=_text(form, "reason_code"), detail=_text(form, "end_detail"))
+        except InvalidInput as exc:
+            if exc.details.get("field") == "reason":  # the detail's box on this page
+                exc.details["field"] = "end_detail"
+            if exc.details.get("field") == "reason_code":  # the radios show the choices the API's message lists
+                raise InvalidInput("Select why this referral should end, from the reasons listed.",
+                                   field="reason_code") from exc
+            raise
 
     return _act(request, session, user, referral_id, form, run)
 

@@ -10,7 +10,7 @@ from ratecard.accounts.deps import ApiUser
 from ratecard.deps import DbSession, RecordId
 from ratecard.referrals import extensions, service
 from ratecard.referrals.schemas import ReferralIn, ReferralOut, ReferralPage, ReferralPatch, TransitionIn
-from ratecard.referrals.workflow import Action, Status
+from ratecard.referrals.workflow import ENDED_BY_DELIVERY, HOW_IT_ENDS, Action, Status
 
 router = APIRouter(prefix="/api/v1/referrals", tags=["referrals"])
 
@@ -73,15 +73,17 @@ def _transition(action: Action):  # type: ignore[no-untyped-def]
         referral = service.perform(session=session, user=user, referral_id=referral_id, action=action, body=body or TransitionIn())
         return service.to_out(session, referral, user)
 
-    handler.__doc__ = (service.TRANSITION_FUNCTIONS[action].__doc__ or "").strip()
+    ended = action in ENDED_BY_DELIVERY
+    handler.__doc__ = ("Refused (409): " + HOW_IT_ENDS) if ended else (service.TRANSITION_FUNCTIONS[action].__doc__ or "").strip()
     return handler
 
 
 for _action in Action:
+    # The ending rule's own actions stay as routes that answer how a referral ends now, for older callers.
     router.add_api_route(
         f"/{{referral_id}}/{_action.value.replace('_', '-')}", _transition(_action), methods=["POST"],
         response_model=ReferralOut, responses=_ERRORS, summary=_action.value.replace("_", " ").capitalize(),
-        name=f"referral_{_action.value}",
+        name=f"referral_{_action.value}", deprecated=_action in ENDED_BY_DELIVERY,
     )
 
 

@@ -104,6 +104,11 @@ class Referral(Base):
     caseworker_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     registered_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     cancellation_charge_pence: Mapped[int | None] = mapped_column(Integer)
+    # The request to end it once accepted (delivery/ending.py): who asked, when and why, written once.
+    end_requested_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    end_requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    end_reason_code: Mapped[str | None] = mapped_column(String(40))  # a code of data/referrals/reasons.yaml
+    end_reason_detail: Mapped[str | None] = mapped_column(Text)
     price_snapshot: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # filled by pricing, later
     idempotency_key: Mapped[str | None] = mapped_column(String(100))
     idempotency_hash: Mapped[str | None] = mapped_column(String(64))  # of the request that used the key
@@ -125,6 +130,7 @@ class ReferralHistory(Base):
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     by_user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     reason: Mapped[str | None] = mapped_column(Text)
+    reason_code: Mapped[str | None] = mapped_column(String(40))  # a code of data/referrals/reasons.yaml
 
 
 class OutboxMessage(Base):

@@ -18,11 +18,12 @@ from ratecard.accounts.models import User
 from ratecard.accounts.service import Role
 from ratecard.catalogue.models import Service, ServiceOption
 from ratecard.referrals.models import OutboxMessage, Person, Referral, ReferralHistory
-from ratecard.referrals.workflow import TRANSITIONS, Action, Status
+from ratecard.referrals.workflow import BEING_DELIVERED, TRANSITIONS, Action, Status
 
 _creator = aliased(User, name="creator")
 _caseworker = aliased(User, name="caseworker")
 _changed_by = aliased(User, name="changed_by")
+_end_asker = aliased(User, name="end_asker")
 
 
 def scope(role: Role) -> list[ColumnElement[bool]]:
@@ -61,15 +62,16 @@ def load_referral(role: Role) -> Select:
 # then one row per history entry (a referral has a handful, so repeating the names costs nothing).
 REFERRAL_VIEW = (
     select(
-        Service.name, ServiceOption.name, _creator.name, _caseworker.name,
+        Service.name, ServiceOption.name, _creator.name, _caseworker.name, _end_asker.name,
         ReferralHistory.from_status, ReferralHistory.to_status, ReferralHistory.at, ReferralHistory.reason,
-        _changed_by.name,
+        ReferralHistory.reason_code, _changed_by.name,
     )
     .select_from(Referral)
     .join(Service, Service.id == Referral.service_id)
     .join(_creator, _creator.id == Referral.created_by_id)
     .outerjoin(ServiceOption, ServiceOption.id == Referral.option_id)
     .outerjoin(_caseworker, _caseworker.id == Referral.caseworker_id)
+    .outerjoin(_end_asker, _end_asker.id == Referral.end_requested_by_id)
     .outerjoin(ReferralHistory, ReferralHistory.referral_id == Referral.id)
     .outerjoin(_changed_by, _changed_by.id == ReferralHistory.by_user_id)
     .where(Referral.id == bindparam("referral_id"))
@@ -134,6 +136,18 @@ RECORD_REGISTRATION = (
         Referral.__table__.c.status.in_(bindparam("statuses", expanding=True)),
     )
     .values(registered_at=bindparam("at"))
+)
+
+# The request to end a referral is written once, while it is being delivered.
+RECORD_END_REQUEST = (
+    update(Referral.__table__)
+    .where(
+        Referral.__table__.c.id == bindparam("referral_id"),
+        Referral.__table__.c.end_requested_at.is_(None),
+        Referral.__table__.c.status.in_([s.value for s in BEING_DELIVERED]),
+    )
+    .values(end_requested_at=bindparam("at"), end_requested_by_id=bindparam("by"),
+            end_reason_code=bindparam("code"), end_reason_detail=bindparam("detail"))
 )
 
 # Rows nobody edits once written go in with plain INSERTs: no unit of work to build for them.

@@ -13,6 +13,7 @@ from pydantic_core import PydanticCustomError
 from ratecard.db import MAX_ID
 from ratecard.types import IsoDate
 from ratecard.eligibility.profile import Profile, Sentence, Sex
+from ratecard.referrals.reasons import reason_lists
 from ratecard.referrals.workflow import Action, Status
 
 CRN_PATTERN = r"^[A-Z][0-9]{6}$"
@@ -146,7 +147,13 @@ class ReferralPatch(_In):
 class TransitionIn(_In):
     """What a status change may carry."""
 
-    reason: str | None = Field(default=None, max_length=2000)
+    reason_code: str | None = Field(
+        default=None, max_length=40, pattern=r"^[a-z_]{1,40}$",
+        description="Withdraw: the coded reason, from the `withdraw` list of data/referrals/reasons.yaml: "
+                    + "; ".join(f"`{r.code}` ({r.text})" for r in reason_lists().withdraw) + ".",
+    )
+    reason: str | None = Field(default=None, max_length=2000,
+                               description="Reject: why. Withdraw: detail of the coded reason (needed for `other`).")
     override_reason: str | None = Field(default=None, max_length=2000, description="Submit: why to refer despite ineligibility.")
     caseworker_id: int | None = Field(default=None, ge=1, le=MAX_ID, description="Allocate: the caseworker.")
 
@@ -172,6 +179,7 @@ class HistoryOut(BaseModel):
     at: dt.datetime
     by: str
     reason: str | None
+    reason_code: str | None = Field(default=None, description="The coded reason (data/referrals/reasons.yaml), if any.")
 
 
 class ReferralOut(BaseModel):
@@ -212,6 +220,10 @@ class ReferralOut(BaseModel):
     caseworker: str | None
     cancellation_charge_pence: int | None
     registered_at: dt.datetime | None
+    end_requested_at: dt.datetime | None = Field(default=None, description="When an end was asked for, if it was.")
+    end_requested_by: str | None = None
+    end_reason_code: str | None = None
+    end_reason: str | None = Field(default=None, description="The end's coded reason in words, with any detail.")
     history: list[HistoryOut]
     allowed_actions: list[Action]
 

@@ -22,7 +22,7 @@ from ratecard.accounts.service import Role, log_access
 from ratecard.catalogue.models import Provider, Service, ServiceOption
 from ratecard.errors import Conflict, Forbidden, InvalidInput, NotFound
 from ratecard.forms import error_messages
-from ratecard.referrals import notifications, queries
+from ratecard.referrals import notifications, queries, reasons
 from ratecard.referrals.models import Person, PersonEvent, Referral
 from ratecard.referrals.rules import submission_checks
 from ratecard.referrals.schemas import (
@@ -39,15 +39,19 @@ from ratecard.referrals.schemas import (
     TransitionIn,
 )
 from ratecard.referrals.workflow import (
+    ENDED_BY_DELIVERY,
+    HOW_IT_ENDS,
     OPEN_STATUSES,
     PRACTITIONERS,
     REGISTRATION_ROLES,
     REGISTRATION_STATUSES,
+    TERMINAL,
     TRANSITIONS,
     Action,
     Status,
     actions_from,
     allowed_actions,
+    being_delivered,
 )
 
 _REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread on the phone
@@ -378,7 +382,8 @@ def list_referrals(
 def to_out(session: Session, referral: Referral, user: User) -> ReferralOut:
     """The full view of a referral for `user`, with the actions they may take now."""
     rows = session.execute(queries.REFERRAL_VIEW, {"referral_id": referral.id}).all()
-    service_name, option_name, referred_by, caseworker = rows[0][:4]
+    service_name, option_name, referred_by, caseworker, end_requested_by = rows[0][:5]
+    end_reason = next((r for r in reasons.reason_lists().end if r.code == referral.end_reason_code), None)
     return ReferralOut(
         id=referral.id, reference=referral.reference, status=referral.status,
         person=PersonOut.model_validate(referral.person),
@@ -395,9 +400,12 @@ def to_out(session: Session, referral: Referral, user: User) -> ReferralOut:
         eligibility_result=referral.eligibility_result, override_reason=referral.override_reason,
         warnings=referral.warnings, caseworker=caseworker,
         cancellation_charge_pence=referral.cancellation_charge_pence, registered_at=referral.registered_at,
+        end_requested_at=referral.end_requested_at, end_requested_by=end_requested_by,
+        end_reason_code=referral.end_reason_code,
+        end_reason=reasons.words(end_reason, referral.end_reason_detail) if end_reason else None,
         history=[
-            HistoryOut(from_status=from_status, to_status=to_status, at=at, by=by, reason=reason)
-            for *_, from_status, to_status, at, reason, by in rows
+            HistoryOut(from_status=from_status, to_status=to_status, at=at, by=by, reason=reason, reason_code=code)
+            for *_, from_status, to_status, at, reason, code, by in rows
             if to_status is not None
         ],
         allowed_actions=allowed_actions(Status(referral.status), Role(user.role)),
@@ -410,6 +418,7 @@ def to_out(session: Session, referral: Referral, user: User) -> ReferralOut:
 def _change(
     session: Session, user: User, referral_id: int, action: Action, *, reason: str | None,
     now: dt.datetime | None, values: dict[str, Any] | None = None, referral: Referral | None = None,
+    reason_code: str | None = None,
 ) -> Referral:
     """Apply `action` if the table allows it: a conditional UPDATE, then a history row."""
     now = utc_now(now)
@@ -428,7 +437,8 @@ def _change(
             f"Someone else changed this referral first: it is now {latest.value.replace('_', ' ')}.",
             status=latest.value, allowed=[a.value for a in actions_from(latest)],
         )
-    _record(session, referral.id, current.value, transition.target.value, now=now, user=user, reason=reason)
+    _record(session, referral.id, current.value, transition.target.value, now=now, user=user, reason=reason,
+            reason_code=reason_code)
     # The row now holds what the UPDATE wrote; mirror it on the loaded object instead of re-reading it.
     for key, value in {"status": transition.target.value, "status_changed_at": now, **(values or {})}.items():
         set_committed_value(referral, key, value)
@@ -440,8 +450,7 @@ def _change(
 def _guard(action: Action, user: User, referral: Referral, reason: str | None) -> Status:
     """The referral's status, if the table lets `user` take `action` from it (with a reason where one is needed)."""
     transition = TRANSITIONS[action]
-    if Role(user.role) not in transition.roles:
-        raise Forbidden(f"A {user.role} cannot {action.value.replace('_', ' ')} a referral.")
+    _may(action, user)
     if transition.needs_reason and not (reason and reason.strip()):
         raise InvalidInput(f"Give a reason to {action.value.replace('_', ' ')} the referral.", field="reason")
     current = Status(referral.status)
@@ -453,12 +462,25 @@ def _guard(action: Action, user: User, referral: Referral, reason: str | None) -
     return current
 
 
+def _may(action: Action, user: User) -> None:
+    """Forbidden unless the table lets `user`'s role take `action`."""
+    if Role(user.role) not in TRANSITIONS[action].roles:
+        raise Forbidden(f"A {user.role} cannot {action.value.replace('_', ' ')} a referral.")
+
+
+def _coded(action: Action, *, code: str | None, detail: str | None, role: Role) -> tuple[reasons.Reason, str | None]:
+    """The reason `code` of the coded list the table names for `action`, with its tidied detail."""
+    kind = TRANSITIONS[action].reasons
+    assert kind is not None  # the table names a list for every action that takes a coded reason
+    return reasons.check(kind, code=code, detail=detail, role=role)
+
+
 def _record(session: Session, referral_id: int, from_status: str | None, to_status: str, *, now: dt.datetime,
-            user: User, reason: str | None) -> None:
+            user: User, reason: str | None, reason_code: str | None = None) -> None:
     session.execute(
         queries.INSERT_HISTORY,
         {"referral_id": referral_id, "from_status": from_status, "to_status": to_status, "at": now,
-         "by_user_id": user.id, "reason": reason},
+         "by_user_id": user.id, "reason": reason, "reason_code": reason_code},
     )
 
 
@@ -535,34 +557,52 @@ def start(*, session: Session, user: User, referral_id: int, now: dt.datetime | 
 
 
 def complete(*, session: Session, user: User, referral_id: int, now: dt.datetime | None = None) -> Referral:
-    """In progress → completed; the actual end date is recorded."""
+    """Being delivered → completed; the actual end date is recorded. Called by delivery's ending rule
+    (every planned session attended and the report in), never by a bare request."""
     now = utc_now(now)
     return _change(session, user, referral_id, Action.COMPLETE, reason=None, now=now, values={"actual_end": now.date()})
 
 
-def end_early(*, session: Session, user: User, referral_id: int, reason: str | None, now: dt.datetime | None = None) -> Referral:
-    """Allocated or in progress → ended early, with the reason."""
+def end_early(*, session: Session, user: User, referral_id: int, reason_code: str | None, reason: str | None = None,
+              now: dt.datetime | None = None) -> Referral:
+    """Being delivered → ended early, with the coded reason the end was asked for with. Called by
+    delivery's ending rule (sessions attended, not all, and the report in), never by a bare request."""
     now = utc_now(now)
-    return _change(session, user, referral_id, Action.END_EARLY, reason=reason, now=now, values={"actual_end": now.date()})
+    # Who may give the reason was checked when the end was asked for; here only that it is one of the list.
+    chosen, detail = _coded(Action.END_EARLY, code=reason_code, detail=reason, role=Role.ADMIN)
+    return _change(session, user, referral_id, Action.END_EARLY, reason=reasons.words(chosen, detail), now=now,
+                   values={"actual_end": now.date()}, reason_code=chosen.code)
 
 
-def withdraw(*, session: Session, user: User, referral_id: int, reason: str | None, now: dt.datetime | None = None) -> Referral:
-    """Before the hub accepts: the practitioner withdraws it, with the reason."""
-    return _change(session, user, referral_id, Action.WITHDRAW, reason=reason, now=now)
-
-
-def cancel(*, session: Session, user: User, referral_id: int, reason: str | None, now: dt.datetime | None = None) -> Referral:
-    """After acceptance: the practitioner cancels; a charge due after registration (CSCS) is recorded."""
+def withdraw(*, session: Session, user: User, referral_id: int, reason_code: str | None, reason: str | None = None,
+             now: dt.datetime | None = None) -> Referral:
+    """Before the hub accepts: the practitioner withdraws it, with a coded reason (and detail for "other")."""
     referral = _load(session, user, referral_id)
-    _guard(Action.CANCEL, user, referral, reason)
+    _may(Action.WITHDRAW, user)
+    chosen, detail = _coded(Action.WITHDRAW, code=reason_code, detail=reason, role=Role(user.role))
+    return _change(session, user, referral_id, Action.WITHDRAW, reason=reasons.words(chosen, detail), now=now,
+                   referral=referral, reason_code=chosen.code)
+
+
+def cancel(*, session: Session, user: User, referral_id: int, reason_code: str | None, reason: str | None = None,
+           now: dt.datetime | None = None) -> Referral:
+    """Being delivered, no session attended → cancelled, with the coded reason the end was asked for
+    with; a charge due after registration (CSCS) is recorded. Called by delivery's ending rule."""
+    now = utc_now(now)
+    referral = _load(session, user, referral_id)
+    chosen, detail = _coded(Action.CANCEL, code=reason_code, detail=reason, role=Role.ADMIN)
+    text = reasons.words(chosen, detail)
+    _guard(Action.CANCEL, user, referral, text)
     charge = None
     if referral.registered_at:
         service = session.get(Service, referral.service_id)
         due = [c["amount_pence"] for c in service.charges if "registration" in c.get("applies_when", "").lower()] if service else []
         charge = sum(due) or None
-    text = reason if charge is None else f"{reason} (cancellation charge £{charge / 100:.2f} after registration)"
+    if charge is not None:
+        text = f"{text} (cancellation charge £{charge / 100:.2f} after registration)"
     return _change(session, user, referral_id, Action.CANCEL, reason=text, now=now,
-                   values={"cancellation_charge_pence": charge}, referral=referral)
+                   values={"cancellation_charge_pence": charge, "actual_end": now.date()}, referral=referral,
+                   reason_code=chosen.code)
 
 
 def record_registration(*, session: Session, user: User, referral_id: int, now: dt.datetime | None = None) -> Referral:
@@ -590,6 +630,42 @@ def record_registration(*, session: Session, user: User, referral_id: int, now: 
     return referral
 
 
+def record_end_request(*, session: Session, user: User, referral_id: int, reason_code: str | None,
+                       detail: str | None = None, now: dt.datetime | None = None) -> Referral:
+    """Either side asks to end a referral being delivered, with a coded reason this role may give:
+    who, when and why are written once (a second request is 409) and kept in the history. How it then
+    ends is delivery's to decide (delivery/ending.py), from what was delivered."""
+    now = utc_now(now)
+    referral = _load(session, user, referral_id)
+    current = Status(referral.status)
+    if not being_delivered(current):
+        if current in TERMINAL:
+            raise Conflict(f"This referral has already ended: it is {current.value.replace('_', ' ')}.",
+                           status=current.value)
+        raise Conflict("The hub has not accepted this referral yet: the practitioner withdraws it instead.",
+                       status=current.value, allowed=[a.value for a in actions_from(current)])
+    chosen, tidy = reasons.check("end", code=reason_code, detail=detail, role=Role(user.role))
+    result = session.execute(
+        queries.RECORD_END_REQUEST,
+        {"referral_id": referral.id, "at": now, "by": user.id, "code": chosen.code, "detail": tidy},
+    )
+    if result.rowcount != 1:
+        session.refresh(referral)
+        if referral.end_requested_at is not None:
+            raise Conflict("An end of this referral was already asked for: it ends by what was delivered.",
+                           status=referral.status)
+        raise Conflict(f"Someone else changed this referral first: it is now {referral.status.replace('_', ' ')}.",
+                       status=referral.status)
+    for key, value in {"end_requested_at": now, "end_requested_by_id": user.id, "end_reason_code": chosen.code,
+                       "end_reason_detail": tidy}.items():
+        set_committed_value(referral, key, value)
+    _record(session, referral.id, referral.status, referral.status, now=now, user=user,
+            reason=f"End asked for: {reasons.words(chosen, tidy)}", reason_code=chosen.code)
+    if "history" in referral.__dict__:
+        session.expire(referral, ["history"])
+    return referral
+
+
 TRANSITION_FUNCTIONS = {
     Action.SUBMIT: submit, Action.TRANSFER: transfer, Action.ACCEPT: accept, Action.REJECT: reject,
     Action.ALLOCATE: allocate, Action.START: start, Action.COMPLETE: complete, Action.END_EARLY: end_early,
@@ -598,9 +674,16 @@ TRANSITION_FUNCTIONS = {
 
 
 def perform(*, session: Session, user: User, referral_id: int, action: Action, body: TransitionIn) -> Referral:
-    """Call the named transition function for `action` with what `body` carries for it."""
+    """Call the named transition function for `action` with what `body` carries for it; the ending
+    rule's own actions (complete, end early, cancel) are refused with how a referral ends now."""
+    if action in ENDED_BY_DELIVERY:
+        referral = _load(session, user, referral_id)  # someone else's referral is still "not found"
+        raise Conflict(HOW_IT_ENDS.replace("{id}", str(referral.id)), status=referral.status,
+                       allowed=[a.value for a in actions_from(Status(referral.status))])
     kwargs: dict[str, Any] = {"session": session, "user": user, "referral_id": referral_id}
-    if action is Action.SUBMIT:
+    if action is Action.WITHDRAW:
+        kwargs.update(reason_code=body.reason_code, reason=body.reason)
+    elif action is Action.SUBMIT:
         kwargs["override_reason"] = body.override_reason
     elif action is Action.ALLOCATE:
         kwargs["caseworker_id"] = body.caseworker_id

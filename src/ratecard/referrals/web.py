@@ -20,9 +20,9 @@ from ratecard.eligibility.profile import Profile
 from ratecard.errors import Conflict, InvalidInput, NotFound
 from ratecard.forms import error_messages
 from ratecard.pages import render
-from ratecard.referrals import extensions, forms, service
+from ratecard.referrals import extensions, forms, reasons, service
 from ratecard.referrals.schemas import Priority, RequirementType, TransitionIn
-from ratecard.referrals.workflow import PRACTITIONERS, Action, Status, may_record_registration
+from ratecard.referrals.workflow import PRACTITIONERS, Action, Status, being_delivered, may_record_registration
 from ratecard.security.csrf import FIELD, check_csrf
 
 router = APIRouter(include_in_schema=False)
@@ -194,6 +194,7 @@ def _detail(request: Request, session, user, referral_id: int, *, problems: list
                   can_register=can_register, problems=problems or [], links=links or {}, status_name=status_namer(user),
                   providers=provider_names(session), labels=labels, facts=facts,
                   can_edit=out.status is Status.DRAFT and Role(user.role) in PRACTITIONERS,
+                  withdraw_reasons=reasons.for_role("withdraw", Role(user.role)), being_delivered=being_delivered(out.status),
                   prerequisites=service.prerequisites_of(session=session, service_id=out.service_id),
                   panels=extensions.panels(session=session, referral_id=referral.id), title=f"Referral {out.reference}")
 
@@ -231,12 +232,14 @@ async def change_status(request: Request, session: DbSession, user: WebUser, ref
         raise NotFound(f"No action '{action}'.") from None
     try:
         body = TransitionIn(
+            reason_code=str(form.get("reason_code", "")).strip() or None,
             reason=str(form.get("reason", "")).strip() or None,
             override_reason=str(form.get("override_reason", "")).strip() or None,
             caseworker_id=int(str(form.get("caseworker_id"))) if str(form.get("caseworker_id", "")).isdecimal() else None,
         )
     except ValidationError as exc:
-        messages = error_messages(exc, label=lambda name: {"reason": "The reason", "override_reason": "The override reason"}
+        messages = error_messages(exc, label=lambda name: {"reason": "The reason", "override_reason": "The override reason",
+                                                           "reason_code": "The reason chosen"}
                                   .get(name, name.replace("_", " ").capitalize()))
         return _detail(request, session, user, referral_id, problems=list(messages.values()), status_code=400)
     try:

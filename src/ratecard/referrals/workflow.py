@@ -21,7 +21,7 @@ class Status(StrEnum):
     COMPLETED = "completed"
     ENDED_EARLY = "ended_early"
     WITHDRAWN = "withdrawn"  # by the practitioner before the hub accepted
-    CANCELLED = "cancelled"  # by the practitioner after acceptance (charges may apply)
+    CANCELLED = "cancelled"  # ended after acceptance with no session attended (charges may apply)
 
 
 class Action(StrEnum):
@@ -41,17 +41,22 @@ class Action(StrEnum):
 
 @dataclass(frozen=True)
 class Transition:
-    """Which statuses an action leaves from, where it goes, who may do it, whether it needs a reason."""
+    """Which statuses an action leaves from, where it goes, who may do it, whether it needs a reason,
+    and which coded list of data/referrals/reasons.yaml that reason comes from."""
 
     sources: frozenset[Status]
     target: Status
     roles: frozenset[Role]
     needs_reason: bool = False
+    reasons: str | None = None  # "withdraw" or "end": the reason is a code of that list
 
 
 PRACTITIONERS = frozenset({Role.PRACTITIONER, Role.ADMIN})  # who makes referrals
 _HUB = frozenset({Role.HUB, Role.ADMIN})
 _DELIVERY = frozenset({Role.HUB, Role.CASEWORKER, Role.ADMIN})
+_BOTH_SIDES = PRACTITIONERS | _DELIVERY
+# Accepted and not yet ended: the hub may deliver, and either side may ask to end it.
+BEING_DELIVERED = frozenset({Status.ACCEPTED, Status.ALLOCATED, Status.IN_PROGRESS})
 
 TRANSITIONS: dict[Action, Transition] = {
     Action.SUBMIT: Transition(frozenset({Status.DRAFT}), Status.REFERRED, PRACTITIONERS),
@@ -60,18 +65,24 @@ TRANSITIONS: dict[Action, Transition] = {
     Action.REJECT: Transition(frozenset({Status.TRANSFERRED}), Status.REJECTED, _HUB, needs_reason=True),
     Action.ALLOCATE: Transition(frozenset({Status.ACCEPTED}), Status.ALLOCATED, _HUB),
     Action.START: Transition(frozenset({Status.ALLOCATED}), Status.IN_PROGRESS, _DELIVERY),
-    Action.COMPLETE: Transition(frozenset({Status.IN_PROGRESS}), Status.COMPLETED, _DELIVERY),
-    Action.END_EARLY: Transition(
-        frozenset({Status.ALLOCATED, Status.IN_PROGRESS}), Status.ENDED_EARLY, _DELIVERY, needs_reason=True
-    ),
+    # How an accepted referral ends is decided by what was delivered (delivery/ending.py applies the
+    # one rule of delivery/outcomes.py::end_state), whichever side's request or report brings it about.
+    Action.COMPLETE: Transition(BEING_DELIVERED, Status.COMPLETED, _BOTH_SIDES),
+    Action.END_EARLY: Transition(BEING_DELIVERED, Status.ENDED_EARLY, _BOTH_SIDES, needs_reason=True, reasons="end"),
     Action.WITHDRAW: Transition(
-        frozenset({Status.DRAFT, Status.REFERRED, Status.TRANSFERRED}), Status.WITHDRAWN, PRACTITIONERS, needs_reason=True
+        frozenset({Status.DRAFT, Status.REFERRED, Status.TRANSFERRED}), Status.WITHDRAWN, PRACTITIONERS,
+        needs_reason=True, reasons="withdraw",
     ),
-    Action.CANCEL: Transition(
-        frozenset({Status.ACCEPTED, Status.ALLOCATED, Status.IN_PROGRESS}), Status.CANCELLED, PRACTITIONERS,
-        needs_reason=True,
-    ),
+    Action.CANCEL: Transition(BEING_DELIVERED, Status.CANCELLED, _BOTH_SIDES, needs_reason=True, reasons="end"),
 }
+
+# Taken only by the ending rule, never by a bare request: the generic routes refuse them.
+ENDED_BY_DELIVERY = frozenset({Action.COMPLETE, Action.END_EARLY, Action.CANCEL})
+HOW_IT_ENDS = (
+    "A referral the provider has accepted now ends by what was delivered: ask to end it on its delivery page "
+    "(POST /api/v1/referrals/{id}/end-request, with a coded reason). It is cancelled at once if no session was "
+    "attended, otherwise it ends early or completes once the provider's end-of-service report is in."
+)
 
 TERMINAL = frozenset(
     {Status.REJECTED, Status.COMPLETED, Status.ENDED_EARLY, Status.WITHDRAWN, Status.CANCELLED}
@@ -94,10 +105,16 @@ def may_record_registration(status: Status, role: Role) -> bool:
 
 
 def allowed_actions(status: Status, role: Role) -> list[Action]:
-    """The actions `role` may take on a referral in `status`."""
-    return [action for action, t in TRANSITIONS.items() if status in t.sources and role in t.roles]
+    """The actions `role` may request on a referral in `status` (the ending rule's own are not requested)."""
+    return [action for action, t in TRANSITIONS.items()
+            if status in t.sources and role in t.roles and action not in ENDED_BY_DELIVERY]
 
 
 def actions_from(status: Status) -> list[Action]:
-    """Every action the table allows from `status`, whoever takes it."""
-    return [action for action, t in TRANSITIONS.items() if status in t.sources]
+    """Every action the table lets someone request from `status`."""
+    return [action for action, t in TRANSITIONS.items() if status in t.sources and action not in ENDED_BY_DELIVERY]
+
+
+def being_delivered(status: Status) -> bool:
+    """Whether a referral in `status` is accepted and not yet ended (so it may be asked to end)."""
+    return status in BEING_DELIVERED
