@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -35,9 +36,15 @@ if CHROMIUM is None or sync_playwright is None:
 
 
 @pytest.fixture(scope="session")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def site_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the served site keeps its SQLite database (`ratecard.db`) and its outbox."""
+    return tmp_path_factory.mktemp("site")
+
+
+@pytest.fixture(scope="session")
+def site(site_folder: Path) -> Iterator[str]:
     """The base URL of `ratecard serve` on a fresh SQLite database set up as the Quick start does."""
-    folder = tmp_path_factory.mktemp("site")
+    folder = site_folder
     env = {
         **os.environ, "DATABASE_URL": f"sqlite:///{folder / 'ratecard.db'}", "RATECARD_BROCHURES_DIR": str(shared_brochures()),
         "RATECARD_OUTBOX_DIR": str(folder / "outbox"),

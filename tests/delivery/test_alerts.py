@@ -133,10 +133,10 @@ def test_it_shows_the_alerts_and_a_summary_of_delivery_near_the_top_of_the_refer
     assert "Breach action due: unacceptable absence on 16 November 2026, within 12 months of the warning of 10 November 2026" in banner
     assert page.index("govuk-notification-banner") < page.index("What is known for eligibility")
     summary = page.split("data-delivery-summary", 1)[1].split("</dl>", 1)[0]
-    assert "0 attended of 4 bought" in summary and "0 used of 4 bought" in summary
+    assert "0 of 4 planned sessions attended" in summary and "0 used of 4 bought" in summary
     assert f'href="/referrals/{refs["breach"][0]}/delivery"' in page
     quiet = pp.get(f"/referrals/{refs['quiet'][0]}").text
-    assert "govuk-notification-banner" not in quiet and "1 attended of 4 bought" in quiet and "1 used of 4 bought" in quiet
+    assert "govuk-notification-banner" not in quiet and "1 of 4 planned sessions attended" in quiet and "1 used of 4 bought" in quiet
     overdue = pp.get(f"/referrals/{refs['overdue'][0]}").text
     assert "Feedback overdue" in overdue.split("govuk-notification-banner", 1)[1]
     assert "data-delivery-summary" not in pp.get(f"/referrals/{refs['new'][0]}").text

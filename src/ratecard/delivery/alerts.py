@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ratecard.delivery import enforcement, plans, service
+from ratecard.delivery import ending, enforcement, service
 from ratecard.delivery.models import Appointment, DeliveryBudget
 from ratecard.referrals import extensions
 from ratecard.referrals.extensions import Fact, Panel
@@ -82,15 +82,9 @@ def panel(session: Session, referral_id: int, now: dt.datetime) -> Panel | None:
     referral = session.get(Referral, referral_id)
     if budget is None or referral is None:
         return None
-    plan = plans.latest(session, referral_id)
-    planned = plan.sessions if plan is not None and plan.status == "approved" else None
-    bought = budget.sessions_bought + budget.sessions_extra if budget.sessions_bought is not None else None
-    if planned is not None:
-        sessions = f"{budget.sessions_attended} attended of {planned} planned"
-    elif bought is not None:
-        sessions = f"{budget.sessions_attended} attended of {bought} bought (no approved action plan yet)"
-    else:
-        sessions = f"{budget.sessions_attended} attended"
+    # The sessions as the end-state rule counts them (sessions only, against the approved plan), so the
+    # page never says "4 of 3" where an attended assessment is part of what was bought.
+    sessions = ending.facts(session, referral).count()
     hours = f"{_hours(budget.minutes_delivered)} used" + (
         f" of {_hours(budget.minutes_bought + budget.minutes_extra)} bought" if budget.minutes_bought is not None else "")
     rows = [("Sessions", sessions), ("Hours", hours)]

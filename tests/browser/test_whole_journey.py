@@ -1,0 +1,195 @@
+"""The whole journey in a real browser, with the demo users, as issue #13 tells it: the practitioner
+refers, the hub accepts and allocates, the caseworker books and records the assessment, proposes an
+action plan that the practitioner approves, books and records sessions (one late, one missed, one
+with concerns that emails the practitioner), writes the end-of-service report, and the referral
+concludes as completed by the one end-state rule. axe and the page width on every page on the way;
+screenshots when RATECARD_SCREENS is set."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import sqlite3
+from pathlib import Path
+
+from playwright.sync_api import Browser, Page, expect
+
+from tests.browser.conftest import axe_violations, fill_referral_form, screenshot, scroll_width, sign_in
+
+SERVICE = "cln-conflict-resolution"
+STORED = "%Y-%m-%d %H:%M:%S.%f"  # how SQLAlchemy keeps a timestamp in SQLite
+
+
+def _check(page: Page, name: str) -> None:
+    width = (page.viewport_size or {"width": 0})["width"]
+    assert axe_violations(page) == [], name
+    assert scroll_width(page) <= width, f"{name} scrolls sideways at {width} px"
+    screenshot(page, name)
+
+
+def _a_fortnight_passes(database: Path, referral_id: int) -> None:
+    """Move the referral's own history two weeks back, as if the caseworker were recording, today,
+    sessions held since an acceptance a fortnight ago (appointments may not precede acceptance)."""
+    with sqlite3.connect(database) as db:
+        for table, key in (("referrals", "id"), ("referral_history", "referral_id")):
+            columns = [row[1] for row in db.execute(f"PRAGMA table_info({table})")
+                       if row[1] == "at" or row[1].endswith("_at")]
+            for column in columns:
+                for rowid, value in db.execute(f"SELECT rowid, {column} FROM {table} WHERE {key} = ? AND {column} IS NOT NULL",
+                                               (referral_id,)).fetchall():
+                    moved = dt.datetime.fromisoformat(value).replace(tzinfo=None) - dt.timedelta(days=14)
+                    db.execute(f"UPDATE {table} SET {column} = ? WHERE rowid = ?", (moved.strftime(STORED), rowid))
+
+
+def _book(page: Page, day: dt.date, *, kind: str) -> None:
+    form = page.locator("form[action$='/delivery/appointments']")
+    form.locator(f"input[name='kind'][value='{kind}']").check()
+    form.locator("#date-day").fill(str(day.day))
+    form.locator("#date-month").fill(str(day.month))
+    form.locator("#date-year").fill(str(day.year))
+    form.locator("#time").fill("10:00")
+    form.locator("#duration_minutes").fill("60")
+    form.locator("input[name='method'][value='phone']").check()
+    with page.expect_navigation():
+        form.locator("button").click()
+    _no_problem(page)
+
+
+def _no_problem(page: Page) -> None:
+    """The form was taken: no error summary, back on the delivery page."""
+    problems = page.locator(".govuk-error-summary")
+    assert problems.count() == 0, problems.inner_text()
+    assert page.url.endswith("/delivery"), page.url
+
+
+def _feedback(page: Page, **answers: str) -> None:
+    page.locator("details summary", has_text="Record what happened").first.click()
+    form = page.locator("form[action$='/feedback']").first
+    form.locator(f"input[name='attended'][value='{answers.pop('attended')}']").check()
+    if "absence" in answers:
+        form.locator(f"input[name='absence'][value='{answers.pop('absence')}']").check()
+    for name, value in answers.items():
+        if name == "notify":
+            form.locator("input[name='notify_practitioner']").check()
+        else:
+            form.locator(f"[name='{name}']").fill(value)
+    with page.expect_navigation():
+        form.locator("button").click()
+    _no_problem(page)
+
+
+def test_a_referral_goes_from_the_practitioner_to_completed(browser: Browser, page: Page, phone: Page, site: str,
+                                                            site_folder: Path):
+    # The practitioner refers, at a phone's width.
+    practitioner = phone
+    sign_in(practitioner, site, "practitioner@example.com")
+    practitioner.goto(f"{site}/services/{SERVICE}")
+    practitioner.get_by_role("button", name="Refer someone").click()
+    fill_referral_form(practitioner, crn="J424242", name="Jamie Journey")
+    referral = practitioner.url
+    referral_id = int(referral.rsplit("/", 1)[1])
+    practitioner.get_by_role("button", name="Submit referral").click()
+    practitioner.get_by_role("button", name="Request transfer to hub").click()
+    expect(practitioner.locator("body")).to_contain_text("Sent to provider")
+    _check(practitioner, "journey-1-referred")
+
+    # The hub accepts and allocates to its caseworker.
+    hub = page
+    sign_in(hub, site, "hub.cln@example.com")
+    hub.goto(referral)
+    hub.get_by_role("button", name="Accept").click()
+    expect(hub.locator("body")).to_contain_text("Unallocated")
+    hub.select_option("#caseworker_id", label="Carl Caseworker (CLN)")
+    hub.get_by_role("button", name="Allocate").click()
+    expect(hub.locator("body")).to_contain_text("Carl Caseworker (CLN)")
+    _check(hub, "journey-2-allocated")
+    _a_fortnight_passes(site_folder / "ratecard.db", referral_id)
+
+    # The practitioner chooses what the person should achieve.
+    delivery = f"{referral}/delivery"
+    practitioner.goto(delivery)
+    practitioner.locator("details summary", has_text="Choose the desired outcomes").click()
+    practitioner.locator("input[name='codes']").nth(0).check()
+    practitioner.locator("input[name='codes']").nth(1).check()
+    practitioner.get_by_role("button", name="Save desired outcomes").click()
+    expect(practitioner.locator("[data-desired-outcomes]")).to_contain_text("Not reported yet")
+
+    # The caseworker books and records the assessment, and proposes a plan of three sessions.
+    caseworker_context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
+    caseworker = caseworker_context.new_page()
+    sign_in(caseworker, site, "caseworker.cln@example.com")
+    caseworker.goto(delivery)
+    assert caseworker.locator("h1").inner_text() == "Delivery"
+    today = dt.date.today()
+    _book(caseworker, today - dt.timedelta(days=10), kind="assessment")
+    _feedback(caseworker, attended="yes", session_summary="Agreed what to work on.")
+    caseworker.locator("details summary", has_text="Propose an action plan").click()
+    caseworker.fill("#activities", "Spot the signs of a row building\nPractise stepping away")
+    caseworker.fill("#sessions", "3")
+    caseworker.locator("form[action$='/action-plan'] button", has_text="Save draft plan").click()
+    caseworker.locator("button", has_text="Submit plan to the practitioner").click()
+    caseworker.wait_for_url(re.compile(r".*/delivery$"))
+    _check(caseworker, "journey-3-plan-submitted")
+
+    practitioner.goto(delivery)
+    practitioner.locator("button", has_text="Approve plan").click()
+    practitioner.wait_for_url(re.compile(r".*/delivery$"))
+    expect(practitioner.locator("main")).to_contain_text("approved")
+    _check(practitioner, "journey-4-plan-approved")
+
+    # The three planned sessions booked and recorded: late, missed, with concerns (the practitioner is
+    # emailed). The missed one used nothing of what was bought, so a fourth can be booked in its place.
+    for days in (8, 6, 4):
+        _book(caseworker, today - dt.timedelta(days=days), kind="session")
+    _feedback(caseworker, attended="late", late_reason="The bus was cancelled")
+    _feedback(caseworker, attended="no", absence="pop_unacceptable", absence_detail="Did not answer the phone")
+    _feedback(caseworker, attended="yes", concerns="Spoke of a row with a neighbour", notify="yes")
+    _book(caseworker, today - dt.timedelta(days=2), kind="session")
+    _feedback(caseworker, attended="yes", session_summary="Used the stepping-away plan twice this week.")
+    text = caseworker.locator("main").inner_text()
+    assert "Attended late" in text and "Did not attend" in text
+    _check(caseworker, "journey-5-sessions-recorded")
+
+    admin_context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
+    admin = admin_context.new_page()
+    sign_in(admin, site, "admin@example.com")
+    emails = []
+    for state in ("queued", "sent"):  # the server may have sent it already
+        admin.goto(f"{site}/admin/outbox?state={state}")
+        emails += admin.locator("tbody tr").all_inner_texts()
+    reference = caseworker.locator(".govuk-caption-l").inner_text().removeprefix("Referral ").strip()
+    concern = [e for e in emails if "practitioner@example.com" in e and f"Referral {reference}: feedback needs your attention" in e]
+    assert concern, f"no email to the practitioner about the concerns: {emails}"
+    admin_context.close()
+
+    # The practitioner sees what was delivered and the unacceptable absence, and records the warning.
+    practitioner.goto(delivery)
+    delivered = practitioner.locator("main").inner_text()
+    assert "unacceptable absence" in delivered
+    practitioner.locator("button", has_text="Record warning given today").click()
+    practitioner.wait_for_url(re.compile(r".*/delivery$"))
+    _check(practitioner, "journey-6-practitioner-reads-delivery")
+
+    # The end-of-service report; the referral concludes by the rule: three of three planned sessions attended.
+    caseworker.goto(delivery)
+    expect(caseworker.locator("[data-ending-summary]")).to_contain_text("3")
+    report = caseworker.locator("form[data-end-of-service-report]")
+    radios = report.locator("input[type='radio'][value='achieved']")
+    assert radios.count() == 2
+    radios.nth(0).check()
+    report.locator("input[type='radio'][value='partially_achieved']").nth(1).check()
+    report.locator("textarea[name^='comments-']").first.fill("Steps away from rows now.")
+    report.locator("#further_information").fill("Would benefit from a mentor.")
+    _check(caseworker, "journey-7-end-of-service-report")
+    report.get_by_role("button", name="Submit end-of-service report").click()
+    caseworker.wait_for_url(re.compile(r".*/delivery$"))
+    expect(caseworker.locator(".govuk-error-summary")).to_have_count(0)
+    expect(caseworker.locator("[data-desired-outcomes]")).to_contain_text("Partly achieved")
+    caseworker_context.close()
+
+    practitioner.goto(referral)
+    expect(practitioner.get_by_role("heading", level=1)).to_contain_text("Completed")
+    page_text = practitioner.locator("main").inner_text()
+    assert "3 of 3 planned sessions attended" in page_text
+    assert re.search(r"Completed\s+by Carl Caseworker \(CLN\)", page_text), "the history names who concluded it"
+    _check(practitioner, "journey-8-completed")
