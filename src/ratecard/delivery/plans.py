@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from ratecard.accounts.models import User
 from ratecard.accounts.service import Role
 from ratecard.db import utc_now
-from ratecard.delivery import service
+from ratecard.delivery import facts, service
 from ratecard.delivery.models import ActionPlan, Appointment, DeliveryBudget, DeliveryHistory
 from ratecard.delivery.schemas import ActionPlanIn
 from ratecard.delivery.workflow import OPEN_PLAN, PLAN_TRANSITIONS, PlanAction, PlanStatus
@@ -32,6 +32,7 @@ def _history(session: Session, plan: ActionPlan, from_status: str | None, to_sta
         referral_id=plan.referral_id, subject="action_plan", subject_id=plan.id, from_status=from_status,
         to_status=to_status, at=now, by_user_id=user.id, reason=reason,
     ))
+    facts.refresh(session, plan.referral_id)
 
 
 def _check_sessions(budget: DeliveryBudget, data_sessions: int, variation_reason: str | None) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, func, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ratecard.db import Base, UTCDateTime
@@ -22,7 +22,13 @@ class Person(Base):
     referrals, so nobody reads or overwrites what another region recorded (docs/personal-data.md)."""
 
     __tablename__ = "people"
-    __table_args__ = (UniqueConstraint("region", "crn", name="uq_people_region_crn"),)
+    __table_args__ = (
+        UniqueConstraint("region", "crn", name="uq_people_region_crn"),
+        # Name search (`lower(name) LIKE '%term%'`) on PostgreSQL: trigrams find the few matching people
+        # without reading them all. SQLite has no such index and reads the table (fine at its sizes).
+        Index("ix_people_name_trgm", func.lower(text("name")).label("lower_name"), postgresql_using="gin",
+              postgresql_ops={"lower_name": "gin_trgm_ops"}).ddl_if(dialect="postgresql"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     region: Mapped[str] = mapped_column(String(100))
@@ -69,6 +75,9 @@ class Referral(Base):
         Index("ix_referrals_region_created", "region", "created_at", "id"),
         Index("ix_referrals_provider_status_created", "provider_id", "status", "created_at", "id"),
         Index("ix_referrals_provider_created", "provider_id", "created_at", "id"),
+        # Reports: the referrals a provider received in a period, in order of receipt, are one range.
+        Index("ix_referrals_provider_received", "provider_id", "received_at", "id"),
+        Index("ix_referrals_received", "received_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -103,6 +112,9 @@ class Referral(Base):
     status_changed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     caseworker_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     registered_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # When it first reached the hub (transferred) and was accepted: set by the transition, for reports.
+    received_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    accepted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     cancellation_charge_pence: Mapped[int | None] = mapped_column(Integer)
     price_snapshot: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # filled by pricing, later
     idempotency_key: Mapped[str | None] = mapped_column(String(100))
