@@ -214,6 +214,7 @@ def load(url: str, referrals: int, per_referral: int) -> str:
                     WHEN q.h < 55 THEN 'accepted' WHEN q.h < 80 THEN 'allocated' ELSE 'in_progress' END
                 END AS status) st
             JOIN (SELECT DISTINCT ON (status) status, after FROM bench_paths ORDER BY status, step DESC) f ON f.status = st.status
+            ORDER BY n  -- ids in the order made, as in life (the joins above would shuffle them)
         """), {"people": people, "providers": providers, "grid": grid, "counts": [len(ids) for ids in services],
                "practitioners": users["practitioners"], "workers": users["workers"], "per_provider": PER_PROVIDER,
                "referrals": referrals})
