@@ -7,7 +7,9 @@ Create Date: 2026-12-01 15:00:00
 Monitoring at a million referrals (issue #13): each referral keeps when it reached the hub and was
 accepted (indexed by provider and receipt, so a report's period is one range), and its delivery
 milestones in `delivery_facts`, kept by the writes; both are filled here for the referrals already
-made. On PostgreSQL, a trigram index on the lowered name lets a name search skip reading every person.
+made. A caseworker's cases get an index of (caseworker, provider, status, newest), replacing the
+caseworker one it begins with. On PostgreSQL, a trigram index on the lowered name lets a name search
+skip reading every person.
 """
 from alembic import op
 import sqlalchemy as sa
@@ -44,6 +46,9 @@ def upgrade() -> None:
     with op.batch_alter_table('referrals', schema=None) as batch_op:
         batch_op.create_index('ix_referrals_provider_received', ['provider_id', 'received_at', 'id'], unique=False)
         batch_op.create_index('ix_referrals_received', ['received_at', 'id'], unique=False)
+        batch_op.create_index('ix_referrals_caseworker_cases', ['caseworker_id', 'provider_id', 'status', 'created_at', 'id'],
+                              unique=False)
+        batch_op.drop_index('ix_referrals_caseworker_id')
     if op.get_bind().dialect.name == 'postgresql':
         # The extension lives in one schema of the database (public, if made here); name its operator
         # class through that schema, which need not be on this connection's search path.
@@ -98,6 +103,8 @@ def downgrade() -> None:
     if op.get_bind().dialect.name == 'postgresql':
         op.execute('DROP INDEX IF EXISTS ix_people_name_trgm')
     with op.batch_alter_table('referrals', schema=None) as batch_op:
+        batch_op.create_index('ix_referrals_caseworker_id', ['caseworker_id'], unique=False)
+        batch_op.drop_index('ix_referrals_caseworker_cases')
         batch_op.drop_index('ix_referrals_received')
         batch_op.drop_index('ix_referrals_provider_received')
         batch_op.drop_column('accepted_at')

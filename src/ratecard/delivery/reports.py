@@ -14,7 +14,21 @@ import statistics
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from sqlalchemy import ColumnElement, Float, Select, and_, case, cast, extract, func, literal, or_, select, union_all
+from sqlalchemy import (
+    ColumnElement,
+    Float,
+    Integer,
+    Select,
+    case,
+    cast,
+    extract,
+    func,
+    literal,
+    null,
+    select,
+    tuple_,
+    union_all,
+)
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from ratecard.accounts.models import User
@@ -116,8 +130,9 @@ def _facts(filters: Filters, after: tuple[dt.datetime, int] | None = None) -> Se
         .order_by(Referral.received_at, Referral.id)
     )
     if after is not None:
-        query = query.where(or_(Referral.received_at > after[0],
-                                and_(Referral.received_at == after[0], Referral.id > after[1])))
+        # A row-value comparison, so the next batch starts where the index range left off.
+        query = query.where(tuple_(Referral.received_at, Referral.id)
+                            > tuple_(literal(after[0], Referral.received_at.type), literal(after[1], Integer)))
     return query
 
 
@@ -230,32 +245,36 @@ def performance(*, session: Session, user: User, filters: Filters) -> Performanc
         select(case(*((period.c.status == status, name) for status, name in names.items())),
                _bucket(period.c.status_changed_at, edges)).where(period.c.status.in_(ENDED)),
     ).subquery("events")
+    # One statement, so the period is read once: a row per (series, month) counted, and one row "*"
+    # of the totals (and, on PostgreSQL, the median waits: percentile_cont(0.5) is statistics.median).
+    postgres = session.get_bind().dialect.name == "postgresql"
+    nothing = [cast(null(), Integer)] * 4 + [cast(null(), Float)] * len(WAITS)
+    counted = (select(events.c.series, events.c.month, func.count(), *nothing).where(events.c.month.is_not(None))
+               .group_by(events.c.series, events.c.month))
+    waits = [func.percentile_cont(0.5).within_group(cast(extract("epoch", period.c[column] - period.c.received), Float)
+                                                    / 86400) if postgres else cast(null(), Float)
+             for column in WAITS.values()]
+    totals = select(literal("*"), cast(null(), Integer), func.count(),
+                    *(func.coalesce(func.sum(period.c[name]), 0) for name in ("attended", "missed", "outcomes", "achieved")),
+                    *waits)
     counts = {name: [0] * len(months) for name in SERIES}
-    for series, month, count in session.execute(
-        select(events.c.series, events.c.month, func.count()).where(events.c.month.is_not(None))
-        .group_by(events.c.series, events.c.month)
-    ):
-        counts[series][month] = count
-    total, attended, missed, outcomes, achieved = session.execute(select(
-        func.count(), func.coalesce(func.sum(period.c.attended), 0), func.coalesce(func.sum(period.c.missed), 0),
-        func.coalesce(func.sum(period.c.outcomes), 0), func.coalesce(func.sum(period.c.achieved), 0),
-    )).one()
+    for row in session.execute(union_all(counted, totals)):
+        if row[0] == "*":
+            total, attended, missed, outcomes, achieved, *medians = row[2:]
+        else:
+            counts[row[0]][row[1]] = row[2]
+    found = ({name: round(value, 1) if value is not None else None for name, value in zip(WAITS, medians, strict=True)}
+             if postgres else _medians(session, period))
     return Performance(
-        months=months, counts=counts, medians=_medians(session, period),
+        months=months, counts=counts, medians=found,
         attendance_rate=round(attended / (attended + missed), 3) if attended + missed else None,
         outcomes_achieved=(achieved, outcomes), total=total,
     )
 
 
 def _medians(session: Session, period) -> dict[str, float | None]:  # type: ignore[no-untyped-def]
-    """The median wait in days from receipt to each milestone (of the referrals that reached it)."""
-    if session.get_bind().dialect.name == "postgresql":
-        # percentile_cont(0.5) is statistics.median: the middle value, or the mean of the middle two.
-        waits = [func.percentile_cont(0.5).within_group(
-                     cast(extract("epoch", period.c[column] - period.c.received), Float) / 86400)
-                 for column in WAITS.values()]
-        row = session.execute(select(*waits)).one()
-        return {name: round(value, 1) if value is not None else None for name, value in zip(WAITS, row, strict=True)}
+    """The median wait in days from receipt to each milestone (of the referrals that reached it), in
+    Python: SQLite has no percentile function (and holds small periods)."""
     found: dict[str, list[float]] = {name: [] for name in WAITS}
     for row in session.execute(select(period.c.received, *(period.c[column] for column in WAITS.values()))):
         for name, moment in zip(WAITS, row[1:], strict=True):

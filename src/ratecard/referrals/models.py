@@ -78,6 +78,9 @@ class Referral(Base):
         # Reports: the referrals a provider received in a period, in order of receipt, are one range.
         Index("ix_referrals_provider_received", "provider_id", "received_at", "id"),
         Index("ix_referrals_received", "received_at", "id"),
+        # A caseworker's cases (their scope names the provider too): counts per status index-only, a tab's
+        # newest page in index order. Its first column serves lookups by caseworker alone.
+        Index("ix_referrals_caseworker_cases", "caseworker_id", "provider_id", "status", "created_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -110,7 +113,7 @@ class Referral(Base):
     warnings: Mapped[list[str]] = mapped_column(JSON, default=list)
     status: Mapped[str] = mapped_column(String(20), index=True)
     status_changed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
-    caseworker_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    caseworker_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     registered_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     # When it first reached the hub (transferred) and was accepted: set by the transition, for reports.
     received_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
