@@ -42,6 +42,10 @@ def upgrade() -> None:
     with op.batch_alter_table('referrals', schema=None) as batch_op:
         batch_op.add_column(sa.Column('received_at', sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('accepted_at', sa.DateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('first_appointment_at', sa.DateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('first_session_at', sa.DateTime(timezone=True), nullable=True))
+        for name in ('appointments_attended', 'appointments_missed', 'outcomes_chosen', 'outcomes_achieved'):
+            batch_op.add_column(sa.Column(name, sa.Integer(), server_default=sa.text('0'), nullable=False))
     _backfill()
     with op.batch_alter_table('referrals', schema=None) as batch_op:
         batch_op.create_index('ix_referrals_provider_received', ['provider_id', 'received_at', 'id'], unique=False)
@@ -96,6 +100,13 @@ def _backfill() -> None:
         ) o ON o.referral_id = r.id
         LEFT JOIN end_of_service_reports e ON e.referral_id = r.id
         WHERE a.referral_id IS NOT NULL OR p.referral_id IS NOT NULL OR o.referral_id IS NOT NULL OR e.referral_id IS NOT NULL
+        ORDER BY r.id
+    """)
+    op.execute("""
+        UPDATE referrals SET first_appointment_at = f.first_appointment, first_session_at = f.first_session,
+               appointments_attended = f.attended, appointments_missed = f.missed, outcomes_chosen = f.outcomes,
+               outcomes_achieved = f.achieved
+        FROM delivery_facts f WHERE f.referral_id = referrals.id
     """)
 
 
@@ -107,6 +118,8 @@ def downgrade() -> None:
         batch_op.drop_index('ix_referrals_caseworker_cases')
         batch_op.drop_index('ix_referrals_received')
         batch_op.drop_index('ix_referrals_provider_received')
-        batch_op.drop_column('accepted_at')
+        for name in ('outcomes_achieved', 'outcomes_chosen', 'appointments_missed', 'appointments_attended',
+                     'first_session_at', 'first_appointment_at', 'accepted_at'):
+            batch_op.drop_column(name)
         batch_op.drop_column('received_at')
     op.drop_table('delivery_facts')

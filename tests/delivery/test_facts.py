@@ -99,6 +99,13 @@ def _kept(session, referral_id):
     return None if row is None else tuple(getattr(row, c) for c in facts.COLUMNS)
 
 
+def _on_referral(session, referral_id):
+    """The milestones copied onto the referral row, named as delivery_facts names them."""
+    row = session.execute(select(*(getattr(Referral, kept) for kept in facts.ON_REFERRAL.values()))
+                          .where(Referral.id == referral_id)).one()
+    return dict(zip(facts.ON_REFERRAL, row, strict=True))
+
+
 def _first(session, referral_id, status):
     return session.scalar(select(ReferralHistory.at).where(ReferralHistory.referral_id == referral_id,
                                                            ReferralHistory.to_status == status)
@@ -115,6 +122,11 @@ def test_it_keeps_the_milestones_equal_to_a_recomputation(catalogue_session, peo
     assert (kept is not None) == has_delivery
     if has_delivery:
         assert kept == recomputed
+        assert _on_referral(catalogue_session, referral.id) == {
+            name: value for name, value in zip(facts.COLUMNS, recomputed, strict=True) if name in facts.ON_REFERRAL}
+    else:
+        assert _on_referral(catalogue_session, referral.id) == {
+            "first_appointment": None, "first_session": None, "attended": 0, "missed": 0, "outcomes": 0, "achieved": 0}
     catalogue_session.expire(referral)
     assert (referral.received_at, referral.accepted_at) == (
         _first(catalogue_session, referral.id, "transferred"), _first(catalogue_session, referral.id, "accepted"))
@@ -141,15 +153,20 @@ def test_it_backfills_the_same_milestones_the_writes_kept(catalogue_session, peo
     made = [story(catalogue_session, people) for story in STORIES]
     catalogue_session.flush()
     ids = [r.id for r in made]
-    before = {rid: (_kept(catalogue_session, rid), catalogue_session.execute(
-        select(Referral.received_at, Referral.accepted_at).where(Referral.id == rid)).one()) for rid in ids}
+    def state(rid):
+        return (_kept(catalogue_session, rid), _on_referral(catalogue_session, rid), tuple(catalogue_session.execute(
+            select(Referral.received_at, Referral.accepted_at).where(Referral.id == rid)).one()))
+
+    before = {rid: state(rid) for rid in ids}
     catalogue_session.execute(delete(DeliveryFacts))
-    catalogue_session.execute(update(Referral).values(received_at=None, accepted_at=None))
+    catalogue_session.execute(update(Referral).values(
+        received_at=None, accepted_at=None, first_appointment_at=None, first_session_at=None, appointments_attended=0,
+        appointments_missed=0, outcomes_chosen=0, outcomes_achieved=0))
+    assert {rid: state(rid) for rid in ids} != before
     _backfill(catalogue_session.connection())
-    after = {rid: (_kept(catalogue_session, rid), catalogue_session.execute(
-        select(Referral.received_at, Referral.accepted_at).where(Referral.id == rid)).one()) for rid in ids}
+    after = {rid: state(rid) for rid in ids}
     assert after == before
-    assert sum(1 for kept, _ in after.values() if kept) == 4
+    assert sum(1 for kept, _, _ in after.values() if kept) == 4
 
 
 def _oracle(session, user, filters):

@@ -4,7 +4,8 @@ The performance page and the CSV read these rows instead of grouping every appoi
 outcome and report of the period on each request (at a million referrals that was seconds). Every
 delivery write that can move a milestone calls `refresh` in its own transaction, which recomputes the
 referral's row from its sources — so the row always equals a recomputation, whatever order the
-writes came in (tests/delivery/test_facts.py checks that after a mix of them).
+writes came in (tests/delivery/test_facts.py checks that after a mix of them). Those the performance
+figures need are copied onto the referral row too, so a period is read without a join.
 """
 
 from __future__ import annotations
@@ -14,9 +15,16 @@ from sqlalchemy.orm import Session
 
 from ratecard.db import upsert_insert
 from ratecard.delivery.models import Appointment, DeliveryFacts, DeliveryHistory, EndOfServiceReport, ReferralOutcome
+from ratecard.referrals.models import Referral
 
 COLUMNS = ("assessment_booked", "assessment_attended", "first_appointment", "first_session", "sessions_attended",
            "attended", "missed", "plan_submitted", "plan_approved", "outcomes", "achieved", "report_submitted")
+
+
+# The milestones the performance figures read, also kept on the referral row (named there as here).
+ON_REFERRAL = {"first_appointment": "first_appointment_at", "first_session": "first_session_at",
+               "attended": "appointments_attended", "missed": "appointments_missed", "outcomes": "outcomes_chosen",
+               "achieved": "outcomes_achieved"}
 
 
 def recomputed(referral_id: ColumnElement[int] | int) -> Select:
@@ -62,6 +70,9 @@ def refresh(session: Session, referral_id: int) -> None:
     claim = upsert_insert(session, DeliveryFacts.__table__).values(referral_id=referral_id)
     session.execute(claim.on_conflict_do_update(index_elements=["referral_id"],
                                                 set_={"referral_id": claim.excluded.referral_id}))
-    row = session.execute(recomputed(referral_id)).one()
+    row = dict(zip(COLUMNS, session.execute(recomputed(referral_id)).one(), strict=True))
     session.execute(update(DeliveryFacts).where(DeliveryFacts.referral_id == referral_id)
-                    .values(**dict(zip(COLUMNS, row, strict=True))).execution_options(synchronize_session=False))
+                    .values(**row).execution_options(synchronize_session=False))
+    session.execute(update(Referral).where(Referral.id == referral_id)
+                    .values(**{kept: row[name] for name, kept in ON_REFERRAL.items()})
+                    .execution_options(synchronize_session=False))

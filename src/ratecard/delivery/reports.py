@@ -24,10 +24,8 @@ from sqlalchemy import (
     extract,
     func,
     literal,
-    null,
     select,
     tuple_,
-    union_all,
 )
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
@@ -229,52 +227,49 @@ def performance(*, session: Session, user: User, filters: Filters) -> Performanc
     edges = [dt.datetime.combine(dt.date.fromisoformat(m + "-01"), dt.time(), tzinfo=LONDON) for m in months]
     last = dt.date.fromisoformat(months[-1] + "-01")
     edges.append(dt.datetime.combine((last + dt.timedelta(days=32)).replace(day=1), dt.time(), tzinfo=LONDON))
-    f = DeliveryFacts
     period = (
         select(Referral.status, Referral.status_changed_at, Referral.received_at.label("received"),
-               Referral.accepted_at.label("accepted"), f.first_appointment, f.first_session,
-               func.coalesce(f.attended, 0).label("attended"), func.coalesce(f.missed, 0).label("missed"),
-               func.coalesce(f.outcomes, 0).label("outcomes"), func.coalesce(f.achieved, 0).label("achieved"))
-        .outerjoin(f, f.referral_id == Referral.id).where(*_in_scope(filters)).cte("period")
+               Referral.accepted_at.label("accepted"), Referral.first_appointment_at.label("first_appointment"),
+               Referral.first_session_at.label("first_session"), Referral.appointments_attended.label("attended"),
+               Referral.appointments_missed.label("missed"), Referral.outcomes_chosen.label("outcomes"),
+               Referral.outcomes_achieved.label("achieved"))
+        .where(*_in_scope(filters)).subquery("period")
     )
+    # One grouped pass over the period: how many referrals share each (month received, month accepted,
+    # month started, ending and its month), with their sums; the series and totals add those up.
+    ended = period.c.status.in_(ENDED)
+    grouped = select(
+        _bucket(period.c.received, edges).label("m_received"), _bucket(period.c.accepted, edges).label("m_accepted"),
+        _bucket(period.c.first_session, edges).label("m_started"), case((ended, period.c.status)).label("ending"),
+        case((ended, _bucket(period.c.status_changed_at, edges))).label("m_ended"), func.count(),
+        *(func.coalesce(func.sum(period.c[name]), 0) for name in ("attended", "missed", "outcomes", "achieved")),
+    ).group_by("m_received", "m_accepted", "m_started", "ending", "m_ended")
     names = {"completed": "Completed", "ended_early": "Ended early", "cancelled": "Cancelled"}
-    events = union_all(
-        select(literal("Received").label("series"), _bucket(period.c.received, edges).label("month")),
-        select(literal("Accepted"), _bucket(period.c.accepted, edges)).where(period.c.accepted.is_not(None)),
-        select(literal("Started"), _bucket(period.c.first_session, edges)).where(period.c.first_session.is_not(None)),
-        select(case(*((period.c.status == status, name) for status, name in names.items())),
-               _bucket(period.c.status_changed_at, edges)).where(period.c.status.in_(ENDED)),
-    ).subquery("events")
-    # One statement, so the period is read once: a row per (series, month) counted, and one row "*"
-    # of the totals (and, on PostgreSQL, the median waits: percentile_cont(0.5) is statistics.median).
-    postgres = session.get_bind().dialect.name == "postgresql"
-    nothing = [cast(null(), Integer)] * 4 + [cast(null(), Float)] * len(WAITS)
-    counted = (select(events.c.series, events.c.month, func.count(), *nothing).where(events.c.month.is_not(None))
-               .group_by(events.c.series, events.c.month))
-    waits = [func.percentile_cont(0.5).within_group(cast(extract("epoch", period.c[column] - period.c.received), Float)
-                                                    / 86400) if postgres else cast(null(), Float)
-             for column in WAITS.values()]
-    totals = select(literal("*"), cast(null(), Integer), func.count(),
-                    *(func.coalesce(func.sum(period.c[name]), 0) for name in ("attended", "missed", "outcomes", "achieved")),
-                    *waits)
     counts = {name: [0] * len(months) for name in SERIES}
-    for row in session.execute(union_all(counted, totals)):
-        if row[0] == "*":
-            total, attended, missed, outcomes, achieved, *medians = row[2:]
-        else:
-            counts[row[0]][row[1]] = row[2]
-    found = ({name: round(value, 1) if value is not None else None for name, value in zip(WAITS, medians, strict=True)}
-             if postgres else _medians(session, period))
+    total = attended = missed = outcomes = achieved = 0
+    for received, accepted, started, ending, ended_in, n, *sums in session.execute(grouped):
+        for series, month in (("Received", received), ("Accepted", accepted), ("Started", started),
+                              (names.get(ending or ""), ended_in)):
+            if series and month is not None:
+                counts[series][month] += n
+        total += n
+        attended, missed, outcomes, achieved = (x + y for x, y in zip((attended, missed, outcomes, achieved), sums))
     return Performance(
-        months=months, counts=counts, medians=found,
+        months=months, counts=counts, medians=_medians(session, period),
         attendance_rate=round(attended / (attended + missed), 3) if attended + missed else None,
         outcomes_achieved=(achieved, outcomes), total=total,
     )
 
 
 def _medians(session: Session, period) -> dict[str, float | None]:  # type: ignore[no-untyped-def]
-    """The median wait in days from receipt to each milestone (of the referrals that reached it), in
-    Python: SQLite has no percentile function (and holds small periods)."""
+    """The median wait in days from receipt to each milestone (of the referrals that reached it): by
+    PostgreSQL's percentile_cont(0.5), which is statistics.median (the middle value, or the mean of the
+    middle two); in Python on SQLite, which has no percentile function (and holds small periods)."""
+    if session.get_bind().dialect.name == "postgresql":
+        row = session.execute(select(*(
+            func.percentile_cont(0.5).within_group(cast(extract("epoch", period.c[column] - period.c.received), Float) / 86400)
+            for column in WAITS.values()))).one()
+        return {name: round(value, 1) if value is not None else None for name, value in zip(WAITS, row, strict=True)}
     found: dict[str, list[float]] = {name: [] for name in WAITS}
     for row in session.execute(select(period.c.received, *(period.c[column] for column in WAITS.values()))):
         for name, moment in zip(WAITS, row[1:], strict=True):

@@ -118,6 +118,14 @@ class Referral(Base):
     # When it first reached the hub (transferred) and was accepted: set by the transition, for reports.
     received_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     accepted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # What the performance figures need of its delivery, kept here by delivery (delivery/facts.py) so a
+    # provider's period is one range scan of this table, joined to nothing.
+    first_appointment_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    first_session_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    appointments_attended: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    appointments_missed: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    outcomes_chosen: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    outcomes_achieved: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
     cancellation_charge_pence: Mapped[int | None] = mapped_column(Integer)
     price_snapshot: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # filled by pricing, later
     idempotency_key: Mapped[str | None] = mapped_column(String(100))
