@@ -1,13 +1,16 @@
 """Benchmark: monitoring at scale on PostgreSQL — dashboards, searches, delivery and performance pages.
 
-Loads REFERRALS referrals (default 1,000,000) and APPOINTMENTS_PER_REFERRAL appointments each
-(default 10, so 10,000,000) into a fresh database with INSERT ... SELECT over generate_series (no
-row-by-row inserts), with their people, history, budgets and users; then starts `ratecard serve` on
-127.0.0.1 and times, over real sockets, each of: the hub's and the practitioner's dashboards (web and
-API, every tab), search by CRN, by reference and by name, a referral's delivery page (web and API),
-the performance page for a provider over 12 months (web and API) and its CSV for one month. Prints
-p50/p95 per request kind (target: p95 under 300 ms for every one), the bytes of each page, and the
-server's peak memory before and after the CSV (the CSV is streamed: memory should stay flat).
+Loads --referrals referrals (default 1,000,000) over four years and five providers, and about
+--per-referral appointments per referral (default 10, so about 10,000,000, on those being or been
+delivered), into its own database with INSERT ... SELECT over generate_series (no row-by-row inserts),
+with their people, history, budgets, plans, outcomes, reports and a few hundred users; then starts
+`ratecard serve` on 127.0.0.1 and times, over real sockets, each of: the hub's and the practitioner's
+dashboards (web and API, every status tab), the hub's and a caseworker's caseload (/cases, web and API,
+every tab), search by CRN, by reference and by name (hub and practitioner), a referral's delivery page
+(web and API), the performance page for a provider over 12 months (web and API) and its CSV for one
+month. Prints p50/p95 per request kind and the p95 to the first byte (target: p95 under 300 ms for
+every one), the bytes of each answer, and the server's peak memory before and after the CSV (the CSV
+is streamed: memory should stay flat).
 
     .venv/bin/python bench/monitoring.py [--referrals 1000000] [--per-referral 10] [--repeat 20]
         [--url postgresql://postgres@127.0.0.1:5432/test_bench] [--load-only | --reuse]
@@ -454,7 +457,7 @@ def main() -> None:
     parser.add_argument("--url", default=os.environ.get("RATECARD_BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test_bench"),
                         help="the benchmark's own PostgreSQL database: emptied and filled unless --reuse")
     parser.add_argument("--reuse", action="store_true",
-                        help="time the database loaded before (kept with --keep), after applying any new migrations to it")
+                        help="time the database loaded before, after applying any newer migrations to it")
     parser.add_argument("--load-only", action="store_true", help="load, keep the database, and stop")
     args = parser.parse_args()
     started = time.perf_counter()
