@@ -230,3 +230,41 @@ def test_it_leaves_no_plan_history_uncounted(catalogue_session, people):
     row = catalogue_session.get(DeliveryFacts, referral.id)
     assert row.plan_submitted == submitted and row.plan_approved is not None
     assert (row.outcomes, row.achieved, row.report_submitted is not None) == (2, 1, True)
+
+
+def test_it_loses_no_change_when_writes_to_one_referral_commit_at_once(committed_sessions):
+    """Feedback on two sessions, the outcomes chosen and an action plan proposed and submitted, on one
+    referral, committed concurrently: each refresh locks the row before reading, so it waits for the
+    other writers and the kept row counts all of them (not one writer's view alone)."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from ratecard.db import transaction
+
+    with transaction(committed_sessions) as s:
+        people = f.cast(s, other_provider=False)  # only CLN's brochure is loaded here
+        referral = f.allocated(s, people)
+        _feedback(s, people, f.booked(s, people["cw"], referral, day=1, kind="assessment"))
+        ids = [f.booked(s, people["cw"], referral, day=day).id for day in range(2, 4)]
+    writes = [
+        *(lambda s, a=a: service.record_feedback(session=s, user=s.merge(people["cw"]), appointment_id=a,
+                                                 data=f.feedback(), now=f.NOW) for a in ids),
+        lambda s: outcomes.choose(session=s, user=s.merge(people["pp"]), referral_id=referral.id,
+                                  codes=["gen-engage", "gen-goals"]),
+        lambda s: plans.submit(session=s, user=s.merge(people["cw"]), referral_id=referral.id, now=f.NOW)
+        if plans.propose(session=s, user=s.merge(people["cw"]), referral_id=referral.id, now=f.NOW,
+                         data=ActionPlanIn(activities=["Triggers"], sessions=4)) else None,
+    ]
+    barrier = threading.Barrier(len(writes), timeout=30)
+
+    def run(write) -> None:  # type: ignore[no-untyped-def]
+        with transaction(committed_sessions) as s:
+            barrier.wait()
+            write(s)
+
+    with ThreadPoolExecutor(max_workers=len(writes)) as pool:
+        list(pool.map(run, writes, timeout=120))
+    with transaction(committed_sessions) as s:
+        row = s.get(DeliveryFacts, referral.id)
+        assert tuple(getattr(row, c) for c in facts.COLUMNS) == tuple(s.execute(facts.recomputed(referral.id)).one())
+        assert (row.attended, row.outcomes, row.plan_submitted is not None) == (3, 2, True)

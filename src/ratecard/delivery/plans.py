@@ -123,12 +123,14 @@ def approve(*, session: Session, user: User, referral_id: int, now: dt.datetime 
     budget = service.ensure_budget(session=session, referral=referral)
     if plan is not None:
         _check_sessions(budget, plan.sessions, plan.variation_reason)
-    plan = _change(session, user, referral_id, PlanAction.APPROVE, reason=plan.variation_reason if plan else None, now=now)
-    if budget.sessions_bought is not None:
-        table = DeliveryBudget.__table__.c
-        session.execute(
-            update(DeliveryBudget).where(table.referral_id == referral.id)
-            .values(sessions_extra=max(0, plan.sessions - budget.sessions_bought))
-            .execution_options(synchronize_session=False)
-        )
-    return plan
+        # The budget first, then the plan's change (whose history refreshes delivery_facts): every delivery
+        # write locks the budget row before the facts row, so two of them cannot deadlock. Should the
+        # change be refused, the request's transaction takes this back with it.
+        if budget.sessions_bought is not None:
+            table = DeliveryBudget.__table__.c
+            session.execute(
+                update(DeliveryBudget).where(table.referral_id == referral.id)
+                .values(sessions_extra=max(0, plan.sessions - budget.sessions_bought))
+                .execution_options(synchronize_session=False)
+            )
+    return _change(session, user, referral_id, PlanAction.APPROVE, reason=plan.variation_reason if plan else None, now=now)
