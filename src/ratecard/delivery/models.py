@@ -240,3 +240,24 @@ class EndOfServiceReport(Base):
     further_information: Mapped[str | None] = mapped_column(Text)
     submitted_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     submitted_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class DeliveryFacts(Base):
+    """A referral's delivery milestones, recomputed by every write that moves one (delivery/facts.py),
+    so the performance page and the CSV read one row a referral instead of grouping its delivery."""
+
+    __tablename__ = "delivery_facts"
+
+    referral_id: Mapped[int] = mapped_column(ForeignKey("referrals.id", ondelete="CASCADE"), primary_key=True)
+    assessment_booked: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    assessment_attended: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    first_appointment: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    first_session: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    sessions_attended: Mapped[int] = mapped_column(Integer, default=0)
+    attended: Mapped[int] = mapped_column(Integer, default=0)  # appointments that happened
+    missed: Mapped[int] = mapped_column(Integer, default=0)  # appointments that did not
+    plan_submitted: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    plan_approved: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    outcomes: Mapped[int] = mapped_column(Integer, default=0)
+    achieved: Mapped[int] = mapped_column(Integer, default=0)
+    report_submitted: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)

@@ -14,7 +14,7 @@ from ratecard.accounts.models import User
 from ratecard.accounts.service import Role
 from ratecard.catalogue.models import Service
 from ratecard.db import utc_now
-from ratecard.delivery import service
+from ratecard.delivery import facts, service
 from ratecard.delivery.codes import Outcome, outcome_lists
 from ratecard.delivery.models import EndOfServiceReport, ReferralOutcome
 from ratecard.delivery.schemas import EndOfServiceReportIn, EndOfServiceReportOut, OutcomeOut
@@ -69,7 +69,7 @@ def choose(*, session: Session, user: User, referral_id: int, codes: list[str]) 
     session.execute(delete(ReferralOutcome).where(ReferralOutcome.referral_id == referral.id))
     rows = [ReferralOutcome(referral_id=referral.id, code=c, text=offered[c].text) for c in codes]
     session.add_all(rows)
-    session.flush()
+    facts.refresh(session, referral.id)
     return rows
 
 
@@ -110,6 +110,7 @@ def submit_report(*, session: Session, user: User, referral_id: int, data: EndOf
         row = chosen[answer.code]
         row.achievement = answer.achievement.value
         row.comments = " ".join(answer.comments.split()) if answer.comments and answer.comments.strip() else None
+    facts.refresh(session, referral.id)
     session.flush()
     from ratecard.delivery import ending  # ending reads this module's rule: imported when needed
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from ratecard.accounts.models import User
 from ratecard.accounts.service import Role
 from ratecard.db import utc_now
-from ratecard.delivery import service
+from ratecard.delivery import facts, service
 from ratecard.delivery.models import ActionPlan, Appointment, DeliveryBudget, DeliveryHistory
 from ratecard.delivery.schemas import ActionPlanIn
 from ratecard.delivery.workflow import OPEN_PLAN, PLAN_TRANSITIONS, PlanAction, PlanStatus
@@ -32,6 +32,7 @@ def _history(session: Session, plan: ActionPlan, from_status: str | None, to_sta
         referral_id=plan.referral_id, subject="action_plan", subject_id=plan.id, from_status=from_status,
         to_status=to_status, at=now, by_user_id=user.id, reason=reason,
     ))
+    facts.refresh(session, plan.referral_id)
 
 
 def _check_sessions(budget: DeliveryBudget, data_sessions: int, variation_reason: str | None) -> None:
@@ -122,12 +123,14 @@ def approve(*, session: Session, user: User, referral_id: int, now: dt.datetime 
     budget = service.ensure_budget(session=session, referral=referral)
     if plan is not None:
         _check_sessions(budget, plan.sessions, plan.variation_reason)
-    plan = _change(session, user, referral_id, PlanAction.APPROVE, reason=plan.variation_reason if plan else None, now=now)
-    if budget.sessions_bought is not None:
-        table = DeliveryBudget.__table__.c
-        session.execute(
-            update(DeliveryBudget).where(table.referral_id == referral.id)
-            .values(sessions_extra=max(0, plan.sessions - budget.sessions_bought))
-            .execution_options(synchronize_session=False)
-        )
-    return plan
+        # The budget first, then the plan's change (whose history refreshes delivery_facts): every delivery
+        # write locks the budget row before the facts row, so two of them cannot deadlock. Should the
+        # change be refused, the request's transaction takes this back with it.
+        if budget.sessions_bought is not None:
+            table = DeliveryBudget.__table__.c
+            session.execute(
+                update(DeliveryBudget).where(table.referral_id == referral.id)
+                .values(sessions_extra=max(0, plan.sessions - budget.sessions_bought))
+                .execution_options(synchronize_session=False)
+            )
+    return _change(session, user, referral_id, PlanAction.APPROVE, reason=plan.variation_reason if plan else None, now=now)

@@ -1,7 +1,8 @@
 """Monitoring: one row of facts per referral (the CSV), and the performance figures drawn from them.
 
-Each referral's milestones come from its history and its delivery in one query of grouped subqueries,
-read in batches (the CSV is streamed, so memory stays flat however many referrals a month holds).
+Each referral's milestones are kept as they happen (received_at and accepted_at on the referral, its
+row of delivery_facts), so a period is one indexed range: the CSV reads it in batches (streamed, so
+memory stays flat however many referrals a month holds) and the figures are counted by the database.
 """
 
 from __future__ import annotations
@@ -10,23 +11,28 @@ import csv
 import datetime as dt
 import io
 import statistics
-from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from sqlalchemy import Select, and_, case, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Float,
+    Integer,
+    Select,
+    case,
+    cast,
+    extract,
+    func,
+    literal,
+    select,
+    tuple_,
+)
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from ratecard.accounts.models import User
 from ratecard.accounts.service import Role
 from ratecard.catalogue.models import Provider, Service
-from ratecard.delivery.models import (
-    Appointment,
-    DeliveryBudget,
-    DeliveryHistory,
-    EndOfServiceReport,
-    ReferralOutcome,
-)
+from ratecard.delivery.models import DeliveryBudget, DeliveryFacts
 from ratecard.delivery.schemas import LONDON
 from ratecard.errors import Forbidden, InvalidInput
 from ratecard.referrals.models import Person, Referral, ReferralHistory
@@ -67,65 +73,34 @@ def scope(user: User, filters: Filters) -> Filters:
     raise Forbidden("Performance reports are for the provider's hub and administrators.")
 
 
+def _period(filters: Filters) -> tuple[dt.datetime, dt.datetime]:
+    """The period's first instant and the instant after its last day, in London."""
+    return (dt.datetime.combine(filters.date_from, dt.time(), tzinfo=LONDON),
+            dt.datetime.combine(filters.date_to + dt.timedelta(days=1), dt.time(), tzinfo=LONDON))
+
+
+def _in_scope(filters: Filters) -> list[ColumnElement[bool]]:
+    """The referrals received in the period, of the provider, service and region asked for: one range
+    of (provider, received) or (received) — the index ix_referrals_provider_received or _received."""
+    start, stop = _period(filters)
+    conditions = [Referral.received_at >= start, Referral.received_at < stop]
+    for column, value in ((Referral.provider_id, filters.provider_id), (Referral.service_id, filters.service_id),
+                          (Referral.region, filters.region)):
+        if value:
+            conditions.append(column == value)
+    return conditions
+
+
 def _facts(filters: Filters, after: tuple[dt.datetime, int] | None = None) -> Select:
     """One row per referral received in the period, with its milestones, in order of receipt (and,
     with `after`, only those after that (received, id) key: the next batch).
 
-    The referrals received in the period (of the provider, service, region asked for) are found first,
-    and every grouped subquery reads only their rows, not the whole history and appointments."""
-    h = ReferralHistory
-    start = dt.datetime.combine(filters.date_from, dt.time(), tzinfo=LONDON)
-    stop = dt.datetime.combine(filters.date_to + dt.timedelta(days=1), dt.time(), tzinfo=LONDON)
-    arrived = aliased(ReferralHistory)
-    in_scope = (
-        select(arrived.referral_id).join(Referral, Referral.id == arrived.referral_id)
-        .where(arrived.to_status == "transferred", arrived.at >= start, arrived.at < stop)
-    )
-    for column, value in ((Referral.provider_id, filters.provider_id), (Referral.service_id, filters.service_id),
-                          (Referral.region, filters.region)):
-        if value:
-            in_scope = in_scope.where(column == value)
-    milestones = (
-        select(
-            h.referral_id,
-            func.min(case((h.to_status == "transferred", h.at))).label("received"),
-            func.min(case((h.to_status == "accepted", h.at))).label("accepted"),
-        ).where(h.referral_id.in_(in_scope)).group_by(h.referral_id).subquery("milestones")
-    )
-    a = Appointment
-    live = a.status != "superseded"
-    appointments = (
-        select(
-            a.referral_id,
-            func.min(case((and_(live, a.kind == "assessment"), a.starts_at))).label("assessment_booked"),
-            func.min(case((and_(a.kind == "assessment", a.status == "happened"), a.starts_at))).label("assessment_attended"),
-            func.min(case((live, a.starts_at))).label("first_appointment"),
-            func.min(case((and_(a.kind == "session", a.status == "happened"), a.starts_at))).label("first_session"),
-            func.sum(case((and_(a.kind == "session", a.status == "happened"), 1), else_=0)).label("sessions_attended"),
-            func.sum(case((a.status == "happened", 1), else_=0)).label("attended"),
-            func.sum(case((a.status == "did_not_happen", 1), else_=0)).label("missed"),
-        ).where(a.referral_id.in_(in_scope)).group_by(a.referral_id).subquery("appointments")
-    )
-    d = DeliveryHistory
-    plans = (
-        select(
-            d.referral_id,
-            func.min(case((d.to_status == "submitted", d.at))).label("plan_submitted"),
-            func.min(case((d.to_status == "approved", d.at))).label("plan_approved"),
-        ).where(d.subject == "action_plan", d.referral_id.in_(in_scope)).group_by(d.referral_id).subquery("plans")
-    )
-    o = ReferralOutcome
-    outcomes = (
-        select(
-            o.referral_id, func.count().label("outcomes"),
-            func.sum(case((o.achievement == "achieved", 1), else_=0)).label("achieved"),
-        ).where(o.referral_id.in_(in_scope)).group_by(o.referral_id).subquery("outcomes")
-    )
+    The milestones were kept on write (the referral's received_at and accepted_at, its delivery_facts
+    row), so each row is a few key lookups; only the last ending's who and why is read from history."""
+    f = DeliveryFacts
     ending = aliased(ReferralHistory)
-    last_end = (
-        select(ending.referral_id, func.max(ending.id).label("id"))
-        .where(ending.to_status.in_(ENDED), ending.referral_id.in_(in_scope)).group_by(ending.referral_id).subquery("last_end")
-    )
+    last_end = (select(func.max(ending.id)).where(ending.referral_id == Referral.id, ending.to_status.in_(ENDED))
+                .correlate(Referral).scalar_subquery())
     end_row = aliased(ReferralHistory)
     ender = aliased(User)
     caseworker = aliased(User)
@@ -133,43 +108,33 @@ def _facts(filters: Filters, after: tuple[dt.datetime, int] | None = None) -> Se
         select(
             Referral.id, Referral.reference, Referral.status, Referral.status_changed_at, Referral.region,
             Provider.name.label("provider"), Service.name.label("service"), caseworker.name.label("caseworker"),
-            Person.crn, milestones.c.received, milestones.c.accepted, appointments.c.assessment_booked,
-            appointments.c.assessment_attended, appointments.c.first_appointment, appointments.c.first_session,
-            func.coalesce(appointments.c.sessions_attended, 0).label("sessions_attended"),
-            func.coalesce(appointments.c.attended, 0).label("attended"),
-            func.coalesce(appointments.c.missed, 0).label("missed"),
-            plans.c.plan_submitted, plans.c.plan_approved,
+            Person.crn, Referral.received_at.label("received"), Referral.accepted_at.label("accepted"),
+            f.assessment_booked, f.assessment_attended, f.first_appointment, f.first_session,
+            func.coalesce(f.sessions_attended, 0).label("sessions_attended"),
+            func.coalesce(f.attended, 0).label("attended"), func.coalesce(f.missed, 0).label("missed"),
+            f.plan_submitted, f.plan_approved,
             (DeliveryBudget.sessions_bought + DeliveryBudget.sessions_extra).label("sessions_expected"),
-            func.coalesce(outcomes.c.outcomes, 0).label("outcomes"), func.coalesce(outcomes.c.achieved, 0).label("achieved"),
-            ender.name.label("ended_by"), end_row.reason.label("end_reason"),
+            func.coalesce(f.outcomes, 0).label("outcomes"), func.coalesce(f.achieved, 0).label("achieved"),
+            ender.name.label("ended_by"), end_row.reason.label("end_reason"), f.report_submitted,
             Referral.end_reason_code, Referral.end_reason_detail,
-            EndOfServiceReport.submitted_at.label("report_submitted"),
         )
-        .join(milestones, milestones.c.referral_id == Referral.id)
         .join(Provider, Provider.id == Referral.provider_id)
         .join(Service, Service.id == Referral.service_id)
         .join(Person, Person.id == Referral.person_id)
         .outerjoin(caseworker, caseworker.id == Referral.caseworker_id)
-        .outerjoin(appointments, appointments.c.referral_id == Referral.id)
-        .outerjoin(plans, plans.c.referral_id == Referral.id)
-        .outerjoin(outcomes, outcomes.c.referral_id == Referral.id)
+        .outerjoin(f, f.referral_id == Referral.id)
         .outerjoin(DeliveryBudget, DeliveryBudget.referral_id == Referral.id)
-        .outerjoin(EndOfServiceReport, EndOfServiceReport.referral_id == Referral.id)
-        .outerjoin(last_end, last_end.c.referral_id == Referral.id)
-        .outerjoin(end_row, end_row.id == last_end.c.id)
+        .outerjoin(end_row, end_row.id == last_end)
         # Who asked to end it (delivery/ending.py), else, for one ended before requests were kept, who ended it.
         .outerjoin(ender, ender.id == func.coalesce(Referral.end_requested_by_id,
                                                     case((end_row.reason.is_not(None), end_row.by_user_id))))
-        .where(milestones.c.received >= start, milestones.c.received < stop)
-        .order_by(milestones.c.received, Referral.id)
+        .where(*_in_scope(filters))
+        .order_by(Referral.received_at, Referral.id)
     )
     if after is not None:
-        query = query.where(or_(milestones.c.received > after[0],
-                                and_(milestones.c.received == after[0], Referral.id > after[1])))
-    for column, value in ((Referral.provider_id, filters.provider_id), (Referral.service_id, filters.service_id),
-                          (Referral.region, filters.region)):
-        if value:
-            query = query.where(column == value)
+        # A row-value comparison, so the next batch starts where the index range left off.
+        query = query.where(tuple_(Referral.received_at, Referral.id)
+                            > tuple_(literal(after[0], Referral.received_at.type), literal(after[1], Integer)))
     return query
 
 
@@ -243,44 +208,84 @@ class Performance:
 SERIES = ("Received", "Accepted", "Started", "Completed", "Ended early", "Cancelled")
 
 
-def _month(moment: dt.datetime) -> str:
-    return moment.astimezone(LONDON).strftime("%Y-%m")
-
-
-def performance(*, session: Session, user: User, filters: Filters) -> Performance:
-    """The performance figures of the referrals received in the period."""
-    filters = scope(user, filters)
+def _months(filters: Filters) -> list[str]:
     months = []
     day = filters.date_from.replace(day=1)
     while day <= filters.date_to:
         months.append(day.strftime("%Y-%m"))
         day = (day + dt.timedelta(days=32)).replace(day=1)
-    counts = {name: Counter() for name in SERIES}
-    waits: dict[str, list[float]] = {"to acceptance": [], "to first appointment": [], "to first attended session": []}
-    attended = missed = outcomes = achieved = total = 0
-    for row in session.execute(_facts(filters).execution_options(yield_per=1000)):
-        total += 1
-        counts["Received"][_month(row.received)] += 1
-        for name, moment in (("Accepted", row.accepted), ("Started", row.first_session)):
-            if moment:
-                counts[name][_month(moment)] += 1
-        if row.status in ENDED:
-            counts[{"completed": "Completed", "ended_early": "Ended early", "cancelled": "Cancelled"}[row.status]][
-                _month(row.status_changed_at)] += 1
-        for name, moment in (("to acceptance", row.accepted), ("to first appointment", row.first_appointment),
-                             ("to first attended session", row.first_session)):
-            if moment:
-                waits[name].append((moment - row.received).total_seconds() / 86400)
-        attended += row.attended
-        missed += row.missed
-        outcomes += row.outcomes
-        achieved += row.achieved
+    return months
+
+
+def _bucket(column: ColumnElement[dt.datetime], edges: list[dt.datetime]) -> ColumnElement[int]:
+    """The index of the month (London) `column` falls in, of those `edges` bound; NULL outside them."""
+    return case((column < edges[0], None), *((column < edge, n) for n, edge in enumerate(edges[1:])), else_=None)
+
+
+WAITS = {"to acceptance": "accepted", "to first appointment": "first_appointment",
+         "to first attended session": "first_session"}
+
+
+def performance(*, session: Session, user: User, filters: Filters) -> Performance:
+    """The performance figures of the referrals received in the period.
+
+    Counted by the database over one indexed range of the kept milestones (a provider's year is tens of
+    thousands of referrals: reading them into Python took seconds); months are bucketed by their London
+    boundaries, computed here, so SQLite and PostgreSQL count alike."""
+    filters = scope(user, filters)
+    months = _months(filters)
+    edges = [dt.datetime.combine(dt.date.fromisoformat(m + "-01"), dt.time(), tzinfo=LONDON) for m in months]
+    last = dt.date.fromisoformat(months[-1] + "-01")
+    edges.append(dt.datetime.combine((last + dt.timedelta(days=32)).replace(day=1), dt.time(), tzinfo=LONDON))
+    period = (
+        select(Referral.status, Referral.status_changed_at, Referral.received_at.label("received"),
+               Referral.accepted_at.label("accepted"), Referral.first_appointment_at.label("first_appointment"),
+               Referral.first_session_at.label("first_session"), Referral.appointments_attended.label("attended"),
+               Referral.appointments_missed.label("missed"), Referral.outcomes_chosen.label("outcomes"),
+               Referral.outcomes_achieved.label("achieved"))
+        .where(*_in_scope(filters)).subquery("period")
+    )
+    # One grouped pass over the period: how many referrals share each (month received, month accepted,
+    # month started, ending and its month), with their sums; the series and totals add those up.
+    ended = period.c.status.in_(ENDED)
+    grouped = select(
+        _bucket(period.c.received, edges).label("m_received"), _bucket(period.c.accepted, edges).label("m_accepted"),
+        _bucket(period.c.first_session, edges).label("m_started"), case((ended, period.c.status)).label("ending"),
+        case((ended, _bucket(period.c.status_changed_at, edges))).label("m_ended"), func.count(),
+        *(func.coalesce(func.sum(period.c[name]), 0) for name in ("attended", "missed", "outcomes", "achieved")),
+    ).group_by("m_received", "m_accepted", "m_started", "ending", "m_ended")
+    names = {"completed": "Completed", "ended_early": "Ended early", "cancelled": "Cancelled"}
+    counts = {name: [0] * len(months) for name in SERIES}
+    total = attended = missed = outcomes = achieved = 0
+    for received, accepted, started, ending, ended_in, n, *sums in session.execute(grouped):
+        for series, month in (("Received", received), ("Accepted", accepted), ("Started", started),
+                              (names.get(ending or ""), ended_in)):
+            if series and month is not None:
+                counts[series][month] += n
+        total += n
+        attended, missed, outcomes, achieved = (x + y for x, y in zip((attended, missed, outcomes, achieved), sums))
     return Performance(
-        months=months, counts={name: [c[m] for m in months] for name, c in counts.items()},
-        medians={name: round(statistics.median(v), 1) if v else None for name, v in waits.items()},
+        months=months, counts=counts, medians=_medians(session, period),
         attendance_rate=round(attended / (attended + missed), 3) if attended + missed else None,
         outcomes_achieved=(achieved, outcomes), total=total,
     )
+
+
+def _medians(session: Session, period) -> dict[str, float | None]:  # type: ignore[no-untyped-def]
+    """The median wait in days from receipt to each milestone (of the referrals that reached it): by
+    PostgreSQL's percentile_cont(0.5), which is statistics.median (the middle value, or the mean of the
+    middle two); in Python on SQLite, which has no percentile function (and holds small periods)."""
+    if session.get_bind().dialect.name == "postgresql":
+        row = session.execute(select(*(
+            func.percentile_cont(0.5).within_group(cast(extract("epoch", period.c[column] - period.c.received), Float) / 86400)
+            for column in WAITS.values()))).one()
+        return {name: round(value, 1) if value is not None else None for name, value in zip(WAITS, row, strict=True)}
+    found: dict[str, list[float]] = {name: [] for name in WAITS}
+    for row in session.execute(select(period.c.received, *(period.c[column] for column in WAITS.values()))):
+        for name, moment in zip(WAITS, row[1:], strict=True):
+            if moment:
+                found[name].append((moment - row.received).total_seconds() / 86400)
+    return {name: round(statistics.median(v), 1) if v else None for name, v in found.items()}
 
 
 def chart_svg(figures: Performance, *, title: str) -> str:

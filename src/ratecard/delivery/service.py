@@ -17,6 +17,7 @@ from ratecard.accounts.models import User
 from ratecard.accounts.service import Role
 from ratecard.catalogue.models import Provider, Service, ServiceOption
 from ratecard.db import upsert_insert, utc_now
+from ratecard.delivery import facts
 from ratecard.delivery.models import Appointment, DeliveryBudget, DeliveryDay
 from ratecard.delivery.schemas import (
     LONDON,
@@ -342,6 +343,7 @@ def book_for(*, session: Session, user: User, referral: Referral, data: Appointm
     )
     session.add(appointment)
     session.flush()
+    facts.refresh(session, referral.id)
     return appointment
 
 
@@ -424,6 +426,7 @@ def record_feedback(*, session: Session, user: User, appointment_id: int, data: 
         _release_day(session, referral, day)
     if data.notify_practitioner or data.concerns:
         _tell_practitioner(session, referral, appointment, data, now=now)
+    facts.refresh(session, referral.id)
     if happened and referral.status == Status.ALLOCATED.value:
         # The first assessment or session attended starts delivery: no bare "Start" needed.
         referrals.start(session=session, user=user, referral_id=referral.id, now=now)

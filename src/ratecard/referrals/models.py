@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, func, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ratecard.db import Base, UTCDateTime
@@ -22,7 +22,13 @@ class Person(Base):
     referrals, so nobody reads or overwrites what another region recorded (docs/personal-data.md)."""
 
     __tablename__ = "people"
-    __table_args__ = (UniqueConstraint("region", "crn", name="uq_people_region_crn"),)
+    __table_args__ = (
+        UniqueConstraint("region", "crn", name="uq_people_region_crn"),
+        # Name search (`lower(name) LIKE '%term%'`) on PostgreSQL: trigrams find the few matching people
+        # without reading them all. SQLite has no such index and reads the table (fine at its sizes).
+        Index("ix_people_name_trgm", func.lower(text("name")).label("lower_name"), postgresql_using="gin",
+              postgresql_ops={"lower_name": "gin_trgm_ops"}).ddl_if(dialect="postgresql"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     region: Mapped[str] = mapped_column(String(100))
@@ -69,6 +75,12 @@ class Referral(Base):
         Index("ix_referrals_region_created", "region", "created_at", "id"),
         Index("ix_referrals_provider_status_created", "provider_id", "status", "created_at", "id"),
         Index("ix_referrals_provider_created", "provider_id", "created_at", "id"),
+        # Reports: the referrals a provider received in a period, in order of receipt, are one range.
+        Index("ix_referrals_provider_received", "provider_id", "received_at", "id"),
+        Index("ix_referrals_received", "received_at", "id"),
+        # A caseworker's cases (their scope names the provider too): counts per status index-only, a tab's
+        # newest page in index order. Its first column serves lookups by caseworker alone.
+        Index("ix_referrals_caseworker_cases", "caseworker_id", "provider_id", "status", "created_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -101,8 +113,19 @@ class Referral(Base):
     warnings: Mapped[list[str]] = mapped_column(JSON, default=list)
     status: Mapped[str] = mapped_column(String(20), index=True)
     status_changed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
-    caseworker_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    caseworker_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     registered_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # When it first reached the hub (transferred) and was accepted: set by the transition, for reports.
+    received_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    accepted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # What the performance figures need of its delivery, kept here by delivery (delivery/facts.py) so a
+    # provider's period is one range scan of this table, joined to nothing.
+    first_appointment_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    first_session_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    appointments_attended: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    appointments_missed: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    outcomes_chosen: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    outcomes_achieved: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
     cancellation_charge_pence: Mapped[int | None] = mapped_column(Integer)
     # The request to end it once accepted (delivery/ending.py): who asked, when and why, written once.
     end_requested_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)

@@ -415,6 +415,10 @@ def to_out(session: Session, referral: Referral, user: User) -> ReferralOut:
 # --- status changes ---------------------------------------------------------------------------
 
 
+# The statuses whose first arrival the referral keeps in a column of its own (each is reached once).
+MILESTONES = {Status.TRANSFERRED.value: "received_at", Status.ACCEPTED.value: "accepted_at"}
+
+
 def _change(
     session: Session, user: User, referral_id: int, action: Action, *, reason: str | None,
     now: dt.datetime | None, values: dict[str, Any] | None = None, referral: Referral | None = None,
@@ -425,6 +429,8 @@ def _change(
     transition = TRANSITIONS[action]
     referral = referral or _load(session, user, referral_id)
     current = _guard(action, user, referral, reason)
+    if transition.target.value in MILESTONES:  # when it reached the hub, when accepted: for the reports
+        values = {**(values or {}), MILESTONES[transition.target.value]: now}
     # The SET clause follows the parameters' names: status, status_changed_at and the action's own.
     result = session.execute(
         queries.change_status(action),
