@@ -77,13 +77,13 @@ def _planned_and_reported(session, people):
 
 def _ended(session, people):
     referral = _moved_then_missed(session, people)
-    referrals.end_early(session=session, user=people["hub"], referral_id=referral.id, reason="Moved away")
+    referrals.end_early(session=session, user=people["hub"], referral_id=referral.id, reason_code="moved_out_of_area")
     return referral
 
 
 def _withdrawn(session, people):
     referral = f.rf.transferred(session, people["pp"])
-    referrals.withdraw(session=session, user=people["pp"], referral_id=referral.id, reason="Not needed")
+    referrals.withdraw(session=session, user=people["pp"], referral_id=referral.id, reason_code="made_in_error")
     return referral
 
 
