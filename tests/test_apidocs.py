@@ -36,9 +36,11 @@ def test_it_lists_every_operation_of_the_openapi_document(client):
 
 def test_it_says_which_operations_need_a_token_and_what_they_answer(client):
     text = _text(client.get("/docs").text)
-    referrals = text.split('id="tag-referrals"', 1)[1]
+    referrals = text.split('id="tag-referrals"', 1)[1].split('id="tag-', 1)[0].split('id="schemas"')[0]
     catalogue = text.split('id="tag-catalogue"', 1)[1].split('id="tag-', 1)[0]
-    assert "Needs an API token" in referrals and "Open to anyone" not in referrals.split('id="schemas"')[0]
+    sentencing = text.split('id="tag-sentencing"', 1)[1].split('id="tag-', 1)[0].split('id="schemas"')[0]
+    assert "Needs an API token" in referrals and "Open to anyone" not in referrals
+    assert "Needs an API token" not in sentencing and "Open to anyone" in sentencing  # for sentencers, no sign-in
     assert "Needs an API token" not in catalogue and "Open to anyone" in catalogue
     assert 'href="#schema-InvalidRequestOut"' in text  # every 422 names its body
 

@@ -88,7 +88,7 @@ class Offender(BaseModel):
     drug_dependent: bool | None = None
 
 
-class Requirement(BaseModel):
+class ProposedRequirement(BaseModel):
     """One proposed requirement: its type and the measures that type takes."""
 
     model_config = _FORBID
@@ -103,7 +103,7 @@ class Requirement(BaseModel):
     willing: bool | None = Field(default=None, description="treatment requirements: the offender's willingness")
 
     @model_validator(mode="after")
-    def _measures_fit_the_type(self) -> Requirement:
+    def _measures_fit_the_type(self) -> ProposedRequirement:
         needed = measures_of(self.type)
         if self.type in OPTIONAL_MONTHS:
             needed_or_allowed = (*needed, "months")
@@ -143,7 +143,7 @@ class Order(BaseModel):
     seriousness: Literal["low", "medium", "high"] | None = Field(
         default=None, description="The guideline's community order level, if the court has decided it.")
     offender: Offender = Field(default_factory=Offender)
-    requirements: list[Requirement] = Field(default_factory=list, max_length=30)
+    requirements: list[ProposedRequirement] = Field(default_factory=list, max_length=30)
 
     @model_validator(mode="after")
     def _dates_and_type(self) -> Order:

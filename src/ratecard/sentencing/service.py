@@ -16,7 +16,7 @@ from ratecard.sentencing.schemas import (
     Order,
     OrderType,
     Problem,
-    Requirement,
+    ProposedRequirement,
     RequirementOut,
     RequirementsOut,
     RequirementType,
@@ -43,7 +43,7 @@ def _conviction_clause(limit: Limit) -> str:
     return ""
 
 
-def _measure(requirement: Requirement, field: str) -> int | None:
+def _measure(requirement: ProposedRequirement, field: str) -> int | None:
     if field == "hours_per_week":
         if requirement.hours_per_day is None:
             return None
@@ -52,7 +52,7 @@ def _measure(requirement: Requirement, field: str) -> int | None:
     return getattr(requirement, field)
 
 
-def _limit_problems(name: str, kind: str, requirement: Requirement, limits: tuple[Limit, ...], out: list[Problem]) -> None:
+def _limit_problems(name: str, kind: str, requirement: ProposedRequirement, limits: tuple[Limit, ...], out: list[Problem]) -> None:
     for limit in limits:
         value = _measure(requirement, limit.field)
         if value is None:
@@ -67,7 +67,7 @@ def _limit_problems(name: str, kind: str, requirement: Requirement, limits: tupl
                                        f"{_conviction_clause(limit)}."))
 
 
-def _condition_problems(name: str, kind: str, requirement: Requirement, rule: RequirementRule, order: Order,
+def _condition_problems(name: str, kind: str, requirement: ProposedRequirement, rule: RequirementRule, order: Order,
                         out: list[Problem]) -> None:
     offender = order.offender
     for condition in rule.law.conditions:
@@ -86,7 +86,7 @@ def _condition_problems(name: str, kind: str, requirement: Requirement, rule: Re
                                message=f"{condition.message} Record it before the order is made."))
 
 
-def _guideline_problems(name: str, kind: str, requirement: Requirement, rule: RequirementRule, order: Order,
+def _guideline_problems(name: str, kind: str, requirement: ProposedRequirement, rule: RequirementRule, order: Order,
                         book: Rulebook, out: list[Problem]) -> None:
     if order.seriousness is None or order.seriousness not in rule.guideline:
         return
@@ -173,7 +173,7 @@ def _suspended_order_problems(order: Order, book: Rulebook, problems: list[Probl
                                             f"period ({op} months): it may not be."))
 
 
-def _requirement_problems(requirement: Requirement, order: Order, book: Rulebook, present: set[RequirementType],
+def _requirement_problems(requirement: ProposedRequirement, order: Order, book: Rulebook, present: set[RequirementType],
                           within: int | None, problems: list[Problem]) -> None:
     kind = requirement.type.value
     rule = book.requirements[kind]
