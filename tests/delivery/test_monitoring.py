@@ -51,3 +51,20 @@ def test_it_serves_the_caseload_over_the_api_and_the_web(world):
     assert answer.status_code == 200 and set(answer.json()["counts"]) == {t.value for t in Tab}
     assert world["client"].get("/api/v1/cases", headers=world["h"]["pp"]).status_code == 403
     assert world["client"].get("/api/v1/cases?tab=everything", headers=world["h"]["hub"]).status_code == 422
+
+
+def test_it_counts_each_tab_up_to_the_cap_and_pages_on_past_it(catalogue_session, people, referral, monkeypatch):
+    from ratecard.referrals import queries
+
+    monkeypatch.setattr(queries, "COUNT_CAP", 3)
+    for _ in range(4):
+        waiting = rf.transferred(catalogue_session, people["pp"])
+        referrals.accept(session=catalogue_session, user=people["hub"], referral_id=waiting.id, now=f.ACCEPTED)
+    hub = people["hub"]
+    pages = [monitoring.caseload(session=catalogue_session, user=hub, tab=Tab.OPEN, page=n, per_page=2, now=f.NOW)
+             for n in (1, 2, 3, 4)]
+    assert pages[0].counts == {Tab.MINE: 0, Tab.OPEN: 3, Tab.UNASSIGNED: 3, Tab.COMPLETED: 0, Tab.CANCELLED: 0}
+    assert pages[0].capped == {Tab.OPEN, Tab.UNASSIGNED}  # five open, four unassigned; none completed: exact
+    assert [(len(p.rows), p.pages) for p in pages] == [(2, 2), (2, 3), (1, 3), (0, 2)]
+    mine = monitoring.caseload(session=catalogue_session, user=people["cw"], tab=Tab.MINE, now=f.NOW)
+    assert (mine.counts[Tab.MINE], mine.capped) == (1, frozenset())

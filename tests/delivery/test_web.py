@@ -240,3 +240,37 @@ def test_it_cancels_from_the_page_at_once_when_nothing_was_attended(site):
     assert "asked to end it on" in hub.get(f"/referrals/{rid}").text
     other = _browser(sessions, people["hub_other"])
     assert other.get(f"/referrals/{rid}/delivery").status_code == 404
+
+
+def test_it_shows_a_capped_tab_count_as_at_least_and_pages_on(site, monkeypatch):
+    from ratecard.referrals import queries
+    from ratecard.referrals import service as referrals
+
+    monkeypatch.setattr(queries, "COUNT_CAP", 3)
+    sessions, people, _ = site
+    with sessions() as s:
+        for _ in range(24):  # 25 open with the site's: two pages, the count capped at 3
+            waiting = rf.transferred(s, s.merge(people["pp"]))
+            referrals.accept(session=s, user=s.merge(people["hub"]), referral_id=waiting.id, now=f.ACCEPTED)
+        s.commit()
+    hub = _browser(sessions, people["hub"])
+    first = hub.get("/cases?tab=open").text
+    assert "All open (3+)" in first and "Unassigned (3+)" in first and "Completed (0)" in first
+    assert "Page 1</p>" in first and "&page=2" in first  # no "of": the last page is not known
+    second = hub.get("/cases?tab=open&page=2").text
+    assert "Page 2</p>" in second and "&page=3" not in second
+    past = hub.get("/cases?tab=open&page=9")
+    assert past.status_code == 404 and "fewer pages than that" in past.text
+    answer = client_for(sessions)
+    token_headers = {"Authorization": f"Bearer {_token(sessions, people['hub'])}"}
+    cases = answer.get("/api/v1/cases?tab=open", headers=token_headers).json()
+    assert (cases["counts"]["open"], cases["counts_capped"], cases["pages"]) == (3, ["open", "unassigned"], 2)
+
+
+def _token(sessions, user):
+    from ratecard.accounts.service import issue_token
+
+    with sessions() as s:
+        token = issue_token(session=s, user=s.merge(user))
+        s.commit()
+    return token

@@ -222,3 +222,19 @@ def test_it_patches_only_the_fields_given_of_a_draft_and_refuses_after_submissio
     assert refused.status_code == 409
     assert "can no longer be changed" in refused.text
     assert client.get(f"/api/v1/referrals/{referral_id}", headers=h["pp"]).json()["risk_notes"] == "Changed"
+
+
+def test_it_answers_capped_counts_and_pages_on_past_them(world, monkeypatch):
+    from ratecard.referrals import queries
+
+    monkeypatch.setattr(queries, "COUNT_CAP", 3)
+    made = [_create(world) for _ in range(5)]
+    get = lambda **params: world["client"].get("/api/v1/referrals", params=params, headers=world["h"]["pp"]).json()  # noqa: E731
+    first = get(per_page=2)
+    assert (first["counts"], first["counts_capped"], first["total"], first["total_capped"]) == ({"draft": 3}, ["draft"], 3, True)
+    assert [p["pages"] for p in (first, get(per_page=2, page=2), get(per_page=2, page=3))] == [2, 3, 3]
+    assert [i["id"] for n in (1, 2, 3) for i in get(per_page=2, page=n)["items"]] == made[::-1]
+    monkeypatch.setattr(queries, "COUNT_CAP", 5)
+    exact = get(per_page=2)
+    assert (exact["counts"], exact["counts_capped"], exact["total"], exact["total_capped"], exact["pages"]) == (
+        {"draft": 5}, [], 5, False, 3)

@@ -8,7 +8,7 @@ import pytest
 
 from ratecard.accounts.service import Role
 from ratecard.errors import NotFound
-from ratecard.referrals import service
+from ratecard.referrals import queries, service
 from ratecard.referrals.workflow import Status
 from tests.referrals import factories as f
 
@@ -106,3 +106,61 @@ def test_it_does_not_find_a_name_that_merely_holds_a_crn_when_searching_by_crn(c
     found = service.list_referrals(session=catalogue_session, user=pp, q="T000001")
     assert named.id not in [i.id for i in found.items]  # an exact CRN is a CRN lookup, not a name search
     assert [i.id for i in service.list_referrals(session=catalogue_session, user=pp, q="alias").items] == [named.id]
+
+
+@pytest.fixture
+def capped_office(catalogue_session, monkeypatch):
+    """A region of five drafts (three of them Zed Quayle's) and two transferred, counted up to 3."""
+    monkeypatch.setattr(queries, "COUNT_CAP", 3)
+    s = catalogue_session
+    pp = f.user(s)
+    made = [f.draft(s, pp, person={"name": "Zed Quayle" if n < 3 else "Ann Other"}).id for n in range(5)]
+    sent = [f.transferred(s, pp).id for _ in range(2)]
+    return {"s": s, "pp": pp, "made": made, "sent": sent}
+
+
+def test_it_counts_each_status_up_to_the_cap_and_says_which_reached_it(capped_office):
+    page = service.list_referrals(session=capped_office["s"], user=capped_office["pp"], per_page=50)
+    assert page.counts == {"draft": 3, "transferred": 2}  # five drafts: at the cap; two: exact
+    assert (page.counts_capped, page.total, page.total_capped) == (["draft"], 5, True)
+    assert len(page.items) == 7  # the page itself is not capped
+
+
+@pytest.mark.parametrize(("status", "total", "capped"), [(Status.DRAFT, 3, True), (Status.TRANSFERRED, 2, False)])
+def test_it_caps_the_total_of_a_status_only_when_its_count_is_capped(capped_office, status, total, capped):
+    page = service.list_referrals(session=capped_office["s"], user=capped_office["pp"], status=status)
+    assert (page.total, page.total_capped, page.counts_capped) == (total, capped, ["draft"])
+
+
+@pytest.mark.parametrize(("cap", "term", "counts", "capped"), [
+    (4, "zed quayle", {"draft": 3}, []),  # three matches, below the cap: exact
+    (3, "zed quayle", {"draft": 3}, ["draft"]),  # as many as the cap: at least that
+    (50, "b00", {}, []),  # no match
+])
+def test_it_counts_the_matches_of_a_search_up_to_the_cap(capped_office, monkeypatch, cap, term, counts, capped):
+    monkeypatch.setattr(queries, "COUNT_CAP", cap)
+    page = service.list_referrals(session=capped_office["s"], user=capped_office["pp"], q=term, per_page=50)
+    assert (page.counts, page.counts_capped, page.total, page.total_capped) == (counts, capped, sum(counts.values()), bool(capped))
+
+
+def test_it_reads_no_more_matches_than_the_cap_and_says_every_count_is_a_lower_bound(capped_office):
+    page = service.list_referrals(session=capped_office["s"], user=capped_office["pp"], q="a", per_page=50)
+    assert sum(page.counts.values()) == page.total == 3  # seven names hold an "a": three read
+    assert page.total_capped and set(page.counts_capped) == set(page.counts) <= {"draft", "transferred"}
+    assert len(page.items) == 7
+
+
+def test_it_pages_past_a_capped_count_while_full_pages_come_back(capped_office):
+    s, pp = capped_office["s"], capped_office["pp"]
+    pages = [service.list_referrals(session=s, user=pp, status=Status.DRAFT, page=n, per_page=2) for n in (1, 2, 3, 4)]
+    assert [len(p.items) for p in pages] == [2, 2, 1, 0]
+    # Known: the two pages the capped count fills, then the next while a page is full; never more.
+    assert [p.pages for p in pages] == [2, 3, 3, 2]
+    assert [i.id for p in pages for i in p.items] == capped_office["made"][::-1]
+
+
+def test_it_counts_exactly_below_the_cap(capped_office, monkeypatch):
+    monkeypatch.setattr(queries, "COUNT_CAP", 5)
+    page = service.list_referrals(session=capped_office["s"], user=capped_office["pp"], per_page=2)
+    assert (page.counts, page.counts_capped, page.total_capped) == ({"draft": 5, "transferred": 2}, [], False)
+    assert (page.total, page.pages) == (7, 4)

@@ -211,3 +211,29 @@ def test_it_withdraws_with_a_coded_reason_from_the_radios(site):
     assert _post(pp, f"{path}/withdraw", reason_code="duplicate").status_code == 303
     page = pp.get(path).text
     assert _tag(page) == "Withdrawn" and "It duplicates another referral" in page
+
+
+def test_it_shows_a_capped_count_as_at_least_and_pages_on_without_a_last_page(site, monkeypatch):
+    from ratecard.referrals import queries
+
+    monkeypatch.setattr(queries, "COUNT_CAP", 3)
+    sessions, users = site
+    with sessions() as s:
+        for _ in range(3 * 20 + 5):  # four pages of drafts
+            f.draft(s, s.merge(users["pp"]))
+        for _ in range(2):
+            f.transferred(s, s.merge(users["pp"]))
+        s.commit()
+    pp = _browser(sessions, users["pp"])
+    first = pp.get("/referrals?status=draft").text
+    assert "All (5+)" in first and "Draft (3+)" in first and "Sent to provider (2)" in first
+    assert "Showing 1 to 20 of 3+ referrals" in first
+    # Only the pages known are linked: the counted one and the next (the page was full); not the last.
+    assert set(re.findall(r'href="/referrals\?status=draft&amp;page=(\d+)"', first)) == {"1", "2"}
+    assert 'rel="next"' in first
+    last = pp.get("/referrals?status=draft&page=4").text
+    assert "Showing 61 to 65 of 3+ referrals" in last and 'rel="next"' not in last and 'rel="prev"' in last
+    past = pp.get("/referrals?status=draft&page=9")
+    assert past.status_code == 404 and "There is no page 9: there are fewer pages than that" in past.text
+    exact = pp.get("/referrals?status=transferred").text
+    assert "Showing 1 to 2 of 2 referrals" in exact and 'rel="next"' not in exact

@@ -345,9 +345,10 @@ class CasePageOut(BaseModel):
 
     tab: monitoring.Tab
     rows: list[monitoring.CaseRow]
-    counts: dict[str, int]
+    counts: dict[str, int] = Field(description="Referrals per tab, each counted up to a cap (1,000).")
+    counts_capped: list[str] = Field(default_factory=list, description="The tabs holding more than their count.")
     page: int
-    pages: int
+    pages: int = Field(description="The pages known: past a capped count, those counted and the next while this page is full.")
 
 
 @router.get("/cases", response_model=CasePageOut, responses=_ERRORS, summary="The provider's caseload")
@@ -358,4 +359,4 @@ async def cases(session: DbSession, user: ApiUser, tab: monitoring.Tab = monitor
     bought, and alerts (feedback overdue, non-attendance, budget nearly spent)."""
     result = monitoring.caseload(session=session, user=user, tab=tab, page=page, per_page=per_page)
     return CasePageOut(tab=result.tab, counts={t.value: n for t, n in result.counts.items()}, page=result.page,
-                       pages=result.pages, rows=result.rows)
+                       pages=result.pages, rows=result.rows, counts_capped=[t.value for t in monitoring.Tab if t in result.capped])

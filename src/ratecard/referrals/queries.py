@@ -11,7 +11,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, Update, bindparam, func, insert, select, update
+from sqlalchemy import ColumnElement, Select, Update, bindparam, func, insert, literal_column, select, update
 from sqlalchemy.orm import aliased, joinedload
 
 from ratecard.accounts.models import User
@@ -79,16 +79,41 @@ REFERRAL_VIEW = (
 )
 
 
+# Counts stop here: a list call reads at most (COUNT_CAP + 1) index entries per status, however many
+# referrals the scope holds (a GROUP BY over a provider's 200,000 spiked past 300 ms under load,
+# bench/monitoring.py). Counters kept on write were rejected: a row per provider and status
+# serialises every transition and can deadlock. Above the cap the pages say "1,000+".
+COUNT_CAP = 1000
+
+
+def counted_statuses(role: Role) -> list[Status]:
+    """The statuses a user of `role` can have referrals in (a hub never sees drafts, so never counts them)."""
+    return [s for s in Status if not (role is Role.HUB and s is Status.DRAFT)]
+
+
+def capped_count(conditions: list[ColumnElement[bool]]) -> Select:
+    """How many referrals meet `conditions`, reading no more than `count_limit` of them (a parameter:
+    COUNT_CAP + 1, so a count above the cap is known to be above it)."""
+    found = select(literal_column("1")).select_from(Referral).where(*conditions)
+    return select(func.count()).select_from(found.limit(bindparam("count_limit")).subquery())
+
+
 @cache
 def referral_list(role: Role, *, by_status: bool, searching: str | None) -> tuple[Select, Select]:
-    """(counts per status, one page of rows) of the referrals a user of `role` may see.
+    """(capped counts per status, one page of rows and one more) of the referrals a user of `role` may see.
+
+    Without a search the counts are one row, a column per status of `counted_statuses(role)`, each a
+    LIMITed scalar subquery: an index range scan of (region or provider, status) that stops at the cap.
+    With one they are rows of (status, count) of the first `count_limit` matches (COUNT_CAP of them):
+    when that many match, every count is only a lower bound.
 
     `searching` is None, "reference", "crn" or "name". A term shaped like a reference or a CRN is
     looked up exactly, on its unique index, and never also as a name: ORing the exact match with a
     name pattern made even an exact CRN scan every person (bench/monitoring.py).
 
     Parameters: the scope's, `status` when `by_status`, `term` (exact) or `like` (name) when
-    searching, `offset` and `limit`."""
+    searching, `count_limit`, `offset` and `limit` (ask for one more row than a page to know whether
+    a next page exists when the count is capped)."""
     base = select(Referral).join(Person).where(*scope(role))
     if searching:
         matches = {
@@ -97,11 +122,17 @@ def referral_list(role: Role, *, by_status: bool, searching: str | None) -> tupl
             "name": func.lower(Person.name).like(bindparam("like"), escape="\\"),
         }[searching]
         base = base.where(matches)
-        counted = base.with_only_columns(Referral.status).subquery()
+    if searching:
+        # The matches, up to the cap, grouped: one lookup of the term. A capped count per status repeated
+        # the name's trigram lookup for each status, 690 ms for the hub's 10 (bench/monitoring.py).
+        matched = base.with_only_columns(Referral.status).limit(bindparam("count_limit")).subquery()
+        counts = select(matched.c.status, func.count()).group_by(matched.c.status)
     else:
-        # Without a search the counts need no person: an index-only scan of (region or provider, status).
-        counted = select(Referral.status).where(*scope(role)).subquery()
-    counts = select(counted.c.status, func.count()).group_by(counted.c.status)
+        # Without a search the counts need no person: an index-only range of (region or provider, status).
+        counts = select(*(
+            capped_count([*scope(role), Referral.status == s.value]).scalar_subquery().label(s.value)
+            for s in counted_statuses(role)
+        ))
     rows = base if not by_status else base.where(Referral.status == bindparam("status"))
     # A name search orders by an expression no index holds, so the database finds the matching people
     # first (the trigram index on PostgreSQL) and sorts their referrals: walking the scope's newest-first

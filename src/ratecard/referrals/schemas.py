@@ -13,6 +13,7 @@ from pydantic_core import PydanticCustomError
 from ratecard.db import MAX_ID
 from ratecard.types import IsoDate
 from ratecard.eligibility.profile import Profile, Sentence, Sex
+from ratecard.referrals.queries import COUNT_CAP
 from ratecard.referrals.reasons import reason_lists
 from ratecard.referrals.workflow import Action, Status
 
@@ -246,14 +247,24 @@ class ReferralRow(BaseModel):
 
 
 class ReferralPage(BaseModel):
-    """One page of referrals, and counts per status for the dashboard tabs."""
+    """One page of referrals, and counts per status for the dashboard tabs (each counted up to a cap)."""
 
     items: list[ReferralRow]
-    total: int
+    total: int = Field(description=(
+        "How many referrals the list holds (this status's count, or the sum of the counts); "
+        "a lower bound when `total_capped`."))
     page: int
     per_page: int
-    pages: int
-    counts: dict[str, int]
+    pages: int = Field(description=(
+        "The pages known: all of them, or when `total_capped` those counted and the next while this page is full."))
+    counts: dict[str, int] = Field(description=(
+        f"Referrals per status (statuses with none are left out), each counted up to a cap ({COUNT_CAP:,}; "
+        "a search counts its first matches up to the cap): a status in `counts_capped` may have more."))
+    counts_capped: list[str] = Field(default_factory=list, description=(
+        "The statuses whose count is only a lower bound, for it reached the cap (shown as "
+        f"'{COUNT_CAP:,}+'); in a search, every status found once the matches reached it."))
+    total_capped: bool = Field(default=False, description=(
+        "True when `total` counts a capped status: it is a lower bound, and the last page is not known."))
 
 
 # No text may carry the NUL character (the edge refuses it); said here too, so the schema is true.

@@ -355,15 +355,33 @@ def list_referrals(
     """The user's referrals (their region's, their provider's or allocated to them), newest first."""
     page = max(page, 1)
     term = (q or "").strip()
-    counts_query, rows_query = queries.referral_list(Role(user.role), by_status=status is not None,
-                                                     searching=search_kind(term))
+    role = Role(user.role)
+    searching = search_kind(term)
+    counts_query, rows_query = queries.referral_list(role, by_status=status is not None, searching=searching)
+    cap = queries.COUNT_CAP
     params = {
         **queries.scope_params(user), "status": status.value if status else None,
-        "term": term.upper(), "like": queries.like_pattern(term), "offset": (page - 1) * per_page, "limit": per_page,
+        "term": term.upper(), "like": queries.like_pattern(term), "count_limit": cap if searching else cap + 1,
+        "offset": (page - 1) * per_page, "limit": per_page + 1,
     }
-    counts = {value: count for value, count in session.execute(counts_query, params)}
-    total = counts.get(status.value, 0) if status is not None else sum(counts.values())
+    if searching:
+        # The first `cap` matches, by status: if that many came, each count is only a lower bound.
+        counted = {value: n for value, n in session.execute(counts_query, params)}
+        capped = list(counted) if sum(counted.values()) >= cap else []
+    else:
+        found = session.execute(counts_query, params).one()
+        counted = {s.value: n for s, n in zip(queries.counted_statuses(role), found, strict=True) if n}
+        capped = [value for value, n in counted.items() if n > cap]
+    counts = {value: min(n, cap) for value, n in counted.items()}
+    if status is not None:
+        total, total_capped = counts.get(status.value, 0), status.value in capped
+    else:
+        total, total_capped = sum(counts.values()), bool(capped)
     rows = session.execute(rows_query, params).all()
+    has_next = len(rows) > per_page
+    rows = rows[:per_page]
+    # Past a capped count the pages known are those counted and, while full pages come back, the next.
+    pages = max(1, math.ceil(total / per_page), page + 1 if has_next else 0, page if rows else 0)
     if rows:
         # A list shows names and CRNs too: record that it was read, once per page.
         log_access(session=session, user=user, action=f"list referrals ({len(rows)})", channel=channel)
@@ -375,7 +393,8 @@ def list_referrals(
             )
             for rid, reference, status_value, crn, name, service_name, provider_id, priority, referral_date, worker in rows
         ],
-        total=total, page=page, per_page=per_page, pages=max(1, math.ceil(total / per_page)), counts=counts,
+        total=total, page=page, per_page=per_page, pages=pages, counts=counts, counts_capped=capped,
+        total_capped=total_capped,
     )
 
 
