@@ -325,7 +325,9 @@ def publish(*, session: Session, user: User, price_list_id: int, now: dt.datetim
     if not may_manage(user, price_list.provider_id):
         raise Forbidden("You may not publish this provider's prices.")
     _lock_provider(session, price_list.provider_id)
-    session.refresh(price_list)  # what was committed before the lock was ours
+    # The list's row too, so a change of its entries finishes first; then read what was committed.
+    session.refresh(price_list, with_for_update=True)
+    session.expire(price_list, ["entries"])
     if price_list.status != ListStatus.DRAFT.value:
         raise Conflict(f"This price list is already {price_list.status}.", status=price_list.status)
     if not price_list.entries:
