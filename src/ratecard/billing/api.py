@@ -11,7 +11,7 @@ from ratecard.accounts.deps import ApiUser
 from ratecard.billing import pricelists, quotes
 from ratecard.billing.models import PriceList
 from ratecard.billing.schemas import (
-    HistoryOut,
+    PriceListHistoryOut,
     PriceEntriesIn,
     PriceEntryOut,
     PriceListCsvIn,
@@ -37,7 +37,7 @@ _ERRORS = {
 def _out(session: DbSession, price_list: PriceList) -> PriceListOut:
     out = PriceListOut.model_validate(price_list)
     out.entries = [PriceEntryOut.model_validate(e) for e in price_list.entries]
-    out.history = [HistoryOut.model_validate(h) for h in pricelists.history_of(session=session, price_list_id=price_list.id)]
+    out.history = [PriceListHistoryOut.model_validate(h) for h in pricelists.history_of(session=session, price_list_id=price_list.id)]
     return out
 
 

@@ -106,7 +106,7 @@ class PriceListCsvIn(BaseModel):
     csv: str = Field(max_length=2_000_000)
 
 
-class HistoryOut(BaseModel):
+class PriceListHistoryOut(BaseModel):
     """One status change of a price list."""
 
     model_config = ConfigDict(from_attributes=True)
@@ -133,7 +133,7 @@ class PriceListOut(BaseModel):
     created_at: dt.datetime
     published_at: dt.datetime | None
     entries: list[PriceEntryOut] = Field(default_factory=list)
-    history: list[HistoryOut] = Field(default_factory=list)
+    history: list[PriceListHistoryOut] = Field(default_factory=list)
 
 
 class PriceListRow(BaseModel):
