@@ -148,7 +148,8 @@ def _accepted_tsp_referral(browser: Browser, page: Page, site: str) -> str:
     page.goto(f"{site}{path}")
     with page.expect_navigation():
         page.locator(f"form[action='{path}/accept'] button").click()
-    return page.locator("dl").first.locator("dd").first.inner_text().strip()
+    # The Reference row itself: panels (the price agreed at acceptance) may come before the details.
+    return page.locator(".govuk-summary-list__row", has=page.locator("dt", has_text="Reference")).locator("dd").first.inner_text().strip()
 
 
 def test_the_hub_schedules_a_tsp_group_across_a_bank_holiday(browser: Browser, page: Page, phone: Page, site: str):
