@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ForeignKey, Integer, String
+from sqlalchemy import ForeignKey, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ratecard.db import Base, UTCDateTime
@@ -24,6 +24,8 @@ class User(Base):
     team: Mapped[str | None] = mapped_column(String(100))
     provider_id: Mapped[str | None] = mapped_column(ForeignKey("providers.id"), index=True)  # hub and caseworkers
     active: Mapped[bool] = mapped_column(default=True)
+    # A provider's own price-list manager: may draft and publish that provider's price lists.
+    can_manage_prices: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
 
