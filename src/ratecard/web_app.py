@@ -19,6 +19,7 @@ from ratecard import apidocs
 from ratecard.accounts import api as accounts_api
 from ratecard.accounts import web as accounts_web
 from ratecard.admin import web as admin_web
+from ratecard.brochure import web as brochure_web
 from ratecard.catalogue import api as catalogue_api
 from ratecard.catalogue import web as catalogue_web
 from ratecard.delivery import api as delivery_api
@@ -104,6 +105,7 @@ def create_app(*, settings: Settings | None = None, sessions: sessionmaker[Sessi
 
     app.include_router(catalogue_api.router)
     app.include_router(catalogue_web.router)
+    app.include_router(brochure_web.router)
     app.include_router(eligibility_api.router)
     app.include_router(eligibility_web.router)
     app.include_router(accounts_api.router)
