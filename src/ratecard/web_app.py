@@ -19,6 +19,8 @@ from ratecard import apidocs
 from ratecard.accounts import api as accounts_api
 from ratecard.accounts import web as accounts_web
 from ratecard.admin import web as admin_web
+from ratecard.billing import api as billing_api
+from ratecard.billing import web as billing_web
 from ratecard.brochure import web as brochure_web
 from ratecard.catalogue import api as catalogue_api
 from ratecard.catalogue import web as catalogue_web
@@ -117,6 +119,8 @@ def create_app(*, settings: Settings | None = None, sessions: sessionmaker[Sessi
     app.include_router(admin_web.router)
     app.include_router(sentencing_api.router)
     app.include_router(sentencing_web.router)
+    app.include_router(billing_api.router)
+    app.include_router(billing_web.router)
 
     @app.exception_handler(RatecardError)
     async def _domain_error(request: Request, exc: RatecardError):  # type: ignore[no-untyped-def]
