@@ -168,6 +168,25 @@ def test_it_prints_the_price_in_force_with_its_minimum_and_charge(catalogue_sess
     assert all(not line.priced for s in before.sections for e in s.entries for line in e.prices)
 
 
+@pytest.mark.parametrize("code", PROVIDERS)
+def test_it_prints_every_price_of_the_example_price_list(catalogue_session, code):
+    from ratecard.billing.demo import load_prices
+    from ratecard.brochure.prices import price_words
+
+    session = catalogue_session
+    load_prices(session, dt.datetime(2027, 1, 1, tzinfo=dt.UTC))
+    card = service.rate_card(session=session, provider_code=code, on=ON)
+    assert card.price_list is not None and card.price_list.example
+    text = _pdf_text(pypdf.PdfReader(io.BytesIO(service.build(session=session, provider_code=code, fmt="pdf", on=ON))))
+    price_list = session.scalar(select(PriceList).where(PriceList.provider_id == code.lower(), PriceList.example.is_(True)))
+    assert price_list.entries
+    missing = sorted({price_words(e) for e in price_list.entries if _flat(price_words(e)) not in text})
+    assert not missing, f"prices not in the {code} PDF: {missing}"
+    unpriced = [line for s in card.sections for e in s.entries for line in e.prices if not line.priced]
+    assert text.count(ON_REQUEST) >= len(unpriced)
+    assert "example prices for trying ratecard, not the provider's" in text
+
+
 def test_it_says_not_found_for_an_unknown_provider(catalogue_session):
     with pytest.raises(NotFound, match="No provider 'XYZ'"):
         service.build(session=catalogue_session, provider_code="XYZ", fmt="html")
