@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pypdf
@@ -50,3 +51,20 @@ def test_it_refuses_a_day_that_is_not_a_date(web):
     response = web.get("/providers/kss/rate-card", params={"on": "soon"})
     assert response.status_code in (400, 422)
     assert "Traceback" not in response.text
+
+
+def test_it_draws_the_pdf_again_only_when_the_prices_in_force_change(web, catalogue_sessions, monkeypatch):
+    from ratecard.billing.demo import load_prices
+    from ratecard.brochure import render
+
+    drawn = []
+    real = render.pdf
+    monkeypatch.setattr(render, "pdf", lambda html, card: drawn.append(card.provider_code) or real(html, card))
+    first = web.get("/providers/esx/rate-card.pdf", params={"on": "2027-01-15"}).content
+    again = web.get("/providers/esx/rate-card.pdf", params={"on": "2027-01-15"}).content
+    assert first == again and drawn == ["ESX"]
+    with catalogue_sessions() as session:
+        load_prices(session, dt.datetime(2027, 1, 1, tzinfo=dt.UTC))
+        session.commit()
+    priced = web.get("/providers/esx/rate-card.pdf", params={"on": "2027-01-15"}).content
+    assert drawn == ["ESX", "ESX"] and priced != first

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from ratecard.brochure import service
+from ratecard.brochure import cache, service
 from ratecard.deps import DbSession
 from ratecard.pages import render
 
@@ -27,6 +27,6 @@ async def rate_card_page(request: Request, session: DbSession, provider_id: str,
 @router.get("/providers/{provider_id}/rate-card.pdf")
 async def rate_card_pdf(session: DbSession, provider_id: str, on: OnDate = None) -> Response:
     """The provider's rate card as a tagged A4 PDF."""
-    data = service.build(session=session, provider_code=provider_id, fmt="pdf", on=on)
+    data = cache.pdf(session=session, provider_code=provider_id, on=on)
     name = f"{provider_id.lower()}-rate-card.pdf"
     return Response(data, media_type="application/pdf", headers={"Content-Disposition": f'inline; filename="{name}"'})
