@@ -195,3 +195,9 @@ def test_it_says_not_found_for_an_unknown_provider(catalogue_session):
 def test_it_refuses_an_unknown_format(catalogue_session):
     with pytest.raises(InvalidInput, match="html or pdf"):
         service.build(session=catalogue_session, provider_code="KSS", fmt="docx")  # type: ignore[arg-type]
+
+
+def test_it_says_plainly_when_the_brochure_has_no_through_the_gate_offer(built):
+    text = _pdf_text(pypdf.PdfReader(io.BytesIO(built["DLNR"]["pdf"])))
+    assert "names no resettlement prisons and no service before or after release" in text
+    assert "HMP Norwich" in _pdf_text(pypdf.PdfReader(io.BytesIO(built["NSF"]["pdf"])))

@@ -73,6 +73,7 @@ class RateCard(BaseModel):
     provider_name: str
     title: str
     built_from: str  # the published brochure the catalogue holds the facts of
+    built_from_kind: str  # what that brochure is: rate card, guide for sentencers ...
     valid_from: str  # in words
     on: dt.date
     areas: list[str]

@@ -164,6 +164,7 @@ def rate_card(*, session: Session, provider_code: str, on: dt.date | None = None
         provider_name=provider.name,
         title=f"{provider.name}: rate card",
         built_from=f"{provider.brochure_title} ({provider.brochure_kind}{', ' + provider.valid_text if provider.valid_text else ''})",
+        built_from_kind=provider.brochure_kind,
         valid_from=_valid_from(provider, book, on),
         on=on,
         areas=provider.areas,
