@@ -79,8 +79,9 @@ def test_it_lists_every_bad_line_of_an_upload_and_saves_nothing(site):
     bad = GOOD + "cln-conflict-resolution,,,,per_session,abc,standard,,,\ncln-nope,,,,per_session,1,standard,,,\n"
     response = _post(client, f"/prices/{list_id}/upload", files={"csv": ("prices.csv", bad.encode(), "text/csv")})
     assert response.status_code == 422
-    assert "There is a problem" in response.text and "Nothing was saved." in response.text
+    assert "There is a problem" in response.text and "The CSV has 2 bad lines; nothing was saved." in response.text
     assert "line 3: unit_price: &#39;abc&#39; is not an amount" in response.text
+    assert "line 4: service_id: &#39;cln-nope&#39; is not a service of this provider" in response.text
     with sessions() as s:
         assert s.scalar(select(func.count()).select_from(PriceEntry).where(PriceEntry.price_list_id == list_id)) == 0
 

@@ -110,7 +110,7 @@ def quote_panel(session: Session, referral_id: int, now: dt.datetime) -> Panel |
             ("Item", line.description),
             ("Units", f"{quotes.units_text(line.units)} {quotes.unit_words(line.unit, line.units)} x {money(line.unit_price_pence)}"),
             ("Net", money(line.net_pence)),
-            (f"VAT ({rates()[line.vat_rate].label})", money(line.vat_pence)),
+            (f"VAT, {rates()[line.vat_rate].label.lower()}", money(line.vat_pence)),
             ("Line total", money(line.total_pence)),
         ]
         rows += [("Note", note) for note in line.notes]
