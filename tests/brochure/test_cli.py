@@ -47,3 +47,11 @@ def test_it_exits_2_with_a_message_and_writes_nothing(run, tmp_path, args, messa
     assert result.exit_code == 2
     assert message in result.stderr
     assert not out.exists()
+
+
+def test_it_builds_every_provider_with_all(run, tmp_path):
+    result = run("ratecard", "build", "--all", "--format", "html", "--out", str(tmp_path / "cards"))
+    assert result.exit_code == 0, result.stderr
+    assert sorted(p.name for p in (tmp_path / "cards").iterdir()) == [
+        f"{code}-rate-card.html" for code in ("cln", "dlnr", "esx", "kss", "nsf")
+    ]

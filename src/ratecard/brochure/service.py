@@ -12,6 +12,7 @@ from typing import Literal
 
 from sqlalchemy.orm import Session
 
+from ratecard.billing.quotes import money
 from ratecard.brochure import sections
 from ratecard.brochure.prices import PriceBook
 from ratecard.brochure.schemas import Entry, NsiLine, RateCard, Section
@@ -84,8 +85,6 @@ def _who_for(item: ServiceOut) -> tuple[list[str], list[str]]:
 
 
 def _charge_words(item: ServiceOut) -> list[str]:
-    from ratecard.billing.quotes import money
-
     return [f"{c.description}: {money(c.amount_pence)} ({c.applies_when})" for c in item.charges]
 
 
