@@ -38,6 +38,8 @@ from ratecard.sentencing.cli import app as sentencing_app  # noqa: E402 - typer 
 app.add_typer(sentencing_app, name="sentencing")
 from ratecard.billing.cli import app as prices_app  # noqa: E402 - typer only; billing loads when a command runs
 app.add_typer(prices_app, name="prices")
+from ratecard.brochure.cli import app as ratecard_app  # noqa: E402 - typer only; the builder loads when run
+app.add_typer(ratecard_app, name="ratecard")
 
 err = Console(stderr=True)
 out = Console()
