@@ -19,6 +19,7 @@ from ratecard import apidocs
 from ratecard.accounts import api as accounts_api
 from ratecard.accounts import web as accounts_web
 from ratecard.admin import web as admin_web
+from ratecard.billing import invoice_api, invoice_web
 from ratecard.catalogue import api as catalogue_api
 from ratecard.catalogue import web as catalogue_web
 from ratecard.delivery import api as delivery_api
@@ -113,6 +114,8 @@ def create_app(*, settings: Settings | None = None, sessions: sessionmaker[Sessi
     app.include_router(delivery_api.router)
     app.include_router(delivery_web.router)
     app.include_router(admin_web.router)
+    app.include_router(invoice_api.router)
+    app.include_router(invoice_web.router)
     app.include_router(sentencing_api.router)
     app.include_router(sentencing_web.router)
 

@@ -79,8 +79,8 @@ def _provider(session: Session, user: User, provider: str) -> Provider:
     if found is None:
         raise NotFound(f"There is no provider {provider!r}.")
     if not may_bill(user, found.id):
-        if user.role == Role.ADMIN.value or user.provider_id:
-            raise NotFound(f"There is no provider {provider!r}.")  # another provider's: not even its name
+        if user.provider_id and user.provider_id != found.id:
+            raise NotFound(f"There is no provider {provider!r}.")  # another provider's staff: not even its name
         raise Forbidden("Invoices are for the provider's hub, its price-list managers and administrators.")
     return found
 
