@@ -19,7 +19,9 @@ from ratecard import apidocs
 from ratecard.accounts import api as accounts_api
 from ratecard.accounts import web as accounts_web
 from ratecard.admin import web as admin_web
+from ratecard.billing import api as billing_api
 from ratecard.billing import invoice_api, invoice_web
+from ratecard.billing import web as billing_web
 from ratecard.catalogue import api as catalogue_api
 from ratecard.catalogue import web as catalogue_web
 from ratecard.delivery import api as delivery_api
@@ -118,6 +120,8 @@ def create_app(*, settings: Settings | None = None, sessions: sessionmaker[Sessi
     app.include_router(invoice_web.router)
     app.include_router(sentencing_api.router)
     app.include_router(sentencing_web.router)
+    app.include_router(billing_api.router)
+    app.include_router(billing_web.router)
 
     @app.exception_handler(RatecardError)
     async def _domain_error(request: Request, exc: RatecardError):  # type: ignore[no-untyped-def]

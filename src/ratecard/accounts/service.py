@@ -56,6 +56,7 @@ def create_user(
     region: str | None = None,
     team: str | None = None,
     provider_id: str | None = None,
+    can_manage_prices: bool = False,
     now: dt.datetime | None = None,
 ) -> User:
     """A new user; practitioners need a region, hub staff and caseworkers a provider."""
@@ -69,6 +70,7 @@ def create_user(
         raise InvalidInput(f"There is already a user {email}.")
     user = User(
         email=email.lower(), name=name, role=role.value, region=region, team=team, provider_id=provider_id,
+        can_manage_prices=bool(can_manage_prices and provider_id),
         password_hash=password_hash or hash_password(password or secrets.token_urlsafe(24)),
         active=True, created_at=utc_now(now),
     )
@@ -376,8 +378,25 @@ def change_role(
     if role is not Role.ADMIN:
         _keeps_an_admin(session, user, action="change the role of")
     changed = (user.role, user.region, user.team, user.provider_id) != (role.value, region, team, provider_id)
+    if provider_id != user.provider_id:
+        user.can_manage_prices = False  # managing prices is for one provider: a move does not carry it
     user.role, user.region, user.team, user.provider_id = role.value, region, team, provider_id
     session.flush()
     if changed:
         _audit(session, admin, f"set role of user {user.id} to {role.value}", now)
+    return user
+
+
+def set_price_manager(*, session: Session, admin: User, user_id: int, allowed: bool,
+                      now: dt.datetime | None = None) -> User:
+    """Let a provider's staff member manage that provider's price lists, or stop them."""
+    _require_admin(admin)
+    user = get_user(session=session, user_id=user_id)
+    if allowed and user.provider_id is None:
+        raise InvalidInput("Only a provider's staff can manage its price lists: give them a provider first.",
+                           field="can_manage_prices")
+    if user.can_manage_prices != allowed:
+        user.can_manage_prices = allowed
+        session.flush()
+        _audit(session, admin, f"{'allow' if allowed else 'stop'} user {user.id} managing price lists", now)
     return user

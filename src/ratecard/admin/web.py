@@ -113,7 +113,8 @@ async def user_page(request: Request, session: DbSession, admin: Admin, user_id:
                     notice: str | None = None) -> HTMLResponse:
     """One user: change their role, deactivate or reactivate them, reset their password."""
     person = accounts.get_user(session=session, user_id=user_id)
-    notices = {"role": "Role saved.", "active": "Account deactivated.", "inactive": "Account reactivated."}
+    notices = {"role": "Role saved.", "active": "Account deactivated.", "inactive": "Account reactivated.",
+               "prices": "Price-list permission saved."}
     return _user_page(request, session, admin, person, notice=notices.get(notice or ""))
 
 
@@ -147,6 +148,21 @@ async def set_active(request: Request, session: DbSession, admin: Admin, user_id
         return _user_page(request, session, admin, person, errors={"active": str(exc)}, status_code=422)
     return RedirectResponse(f"/admin/users/{user_id}?notice={'inactive' if raw['active'] == 'yes' else 'active'}",
                             status_code=303)
+
+
+@router.post("/users/{user_id}/prices", response_class=HTMLResponse)
+async def set_price_manager(request: Request, session: DbSession, admin: Admin, user_id: RecordId) -> Response:
+    """Let a provider's staff member manage its price lists, or stop them."""
+    raw = await _form(request)
+    person = accounts.get_user(session=session, user_id=user_id)
+    if raw.get("can_manage_prices") not in ("yes", "no"):
+        return _user_page(request, session, admin, person, status_code=422,
+                          errors={"can_manage_prices": "Choose whether they may manage price lists."})
+    try:
+        accounts.set_price_manager(session=session, admin=admin, user_id=user_id, allowed=raw["can_manage_prices"] == "yes")
+    except InvalidInput as exc:
+        return _user_page(request, session, admin, person, errors={"can_manage_prices": str(exc)}, status_code=422)
+    return RedirectResponse(f"/admin/users/{user_id}?notice=prices", status_code=303)
 
 
 @router.post("/users/{user_id}/password", response_class=HTMLResponse)

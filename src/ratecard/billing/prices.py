@@ -8,16 +8,19 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from ratecard.billing.models import PriceEntry, PriceList
+from ratecard.billing.workflow import LIVE_STATUSES
 from ratecard.catalogue.models import Service
 
 
 def in_force(*, session: Session, provider_id: str, on: dt.date) -> PriceList | None:
-    """The provider's published price list in force on `on` (at most one: published lists never overlap)."""
+    """The provider's published price list in force on `on` (at most one: published lists never overlap).
+
+    A superseded list still counts for the days it kept: a newer list only ended it early."""
     return session.scalar(
         select(PriceList)
         .where(
             PriceList.provider_id == provider_id,
-            PriceList.status == "published",
+            PriceList.status.in_(LIVE_STATUSES),
             PriceList.valid_from <= on,
             or_(PriceList.valid_to.is_(None), PriceList.valid_to >= on),
         )

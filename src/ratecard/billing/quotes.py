@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from ratecard.accounts.models import User
 from ratecard.billing import prices
+from ratecard.billing.money import money
 from ratecard.billing.models import PriceEntry, PriceList, ReferralPrice
 from ratecard.billing.schemas import QuoteLine, QuoteOut
 from ratecard.billing.vat import vat_pence
@@ -56,7 +57,7 @@ def line_for(*, entry: PriceEntry | ReferralPrice, referral: Referral, service: 
         units = Decimal(1)
     minimum = Decimal(entry.minimum_units) if entry.minimum_units is not None else None
     if minimum is not None and units < minimum:
-        notes.append(f"Minimum charge of {minimum.normalize():f} {unit_words(entry.unit, minimum)}.")
+        notes.append(f"Minimum charge of {units_text(minimum)} {unit_words(entry.unit, minimum)}.")
         units = minimum
     rule = entry.charge_rule or {}
     if rule.get("kind") == "cancellation_after_registration":
@@ -81,11 +82,15 @@ def unit_words(unit: str, count: Decimal | int = 2) -> str:
     return one if Decimal(count) == 1 else many
 
 
-def money(pence: int) -> str:
-    """Pence as pounds: '£1,234.56'."""
-    sign = "-" if pence < 0 else ""
-    pounds, rest = divmod(abs(pence), 100)
-    return f"{sign}£{pounds:,}.{rest:02d}"
+def units_text(units: Decimal | int) -> str:
+    """A number of units without trailing zeros: 4, 1.5."""
+    return format(Decimal(units).normalize(), "f")
+
+
+def period_words(price_list: PriceList) -> str:
+    """'from 1 January 2027 to 31 March 2027' or 'from 1 January 2027, open-ended'."""
+    start = f"{price_list.valid_from:%-d %B %Y}"
+    return f"from {start} to {price_list.valid_to:%-d %B %Y}" if price_list.valid_to else f"from {start}, open-ended"
 
 
 def snapshot_of(*, session: Session, referral_id: int) -> ReferralPrice | None:
@@ -111,12 +116,12 @@ def quote_for(*, session: Session, referral: Referral) -> QuoteOut:
     price_list = prices.in_force(session=session, provider_id=referral.provider_id, on=on)
     if price_list is None:
         return QuoteOut(referral_id=referral.id, price_list_id=None, on=on,
-                        message=f"No price list of this provider is in force on {on:%d %B %Y}, so there is no quote.")
+                        message=f"No price list of this provider is in force on {on:%-d %B %Y}, so there is no quote.")
     entry = _entry_in(session, price_list.id, service.id, option.id if option else None)
     if entry is None:
         return QuoteOut(referral_id=referral.id, price_list_id=price_list.id, price_list_title=price_list.title,
                         example=price_list.example, on=on,
-                        message=f"The price list in force on {on:%d %B %Y} has no price for this "
+                        message=f"The price list in force on {on:%-d %B %Y} has no price for this "
                                 + ("option." if option else "service."))
     line = line_for(entry=entry, referral=referral, service=service, option=option)
     return _totals(QuoteOut(referral_id=referral.id, price_list_id=price_list.id, price_list_title=price_list.title,

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from ratecard.accounts import service as accounts
 from ratecard.accounts.models import User
 from ratecard.accounts.service import Role
-from ratecard.catalogue import service
+from ratecard.catalogue import extensions, service
 from ratecard.catalogue.schemas import Delivery, Kind, OptionOut, ProviderOut, ServiceFilters, ServiceOut, Setting
 from ratecard.deps import DbSession, PageNumber
 from ratecard.pages import render
@@ -110,6 +110,7 @@ async def service_page(request: Request, session: DbSession, service_id: str) ->
     return render(
         request, "catalogue/service.html", service=item, provider=provider, nsi_options=options_by_nsi_category(item),
         transfer_team=transfer_team(provider), show_review_notes=user is not None and user.role == Role.ADMIN.value,
+        panels=extensions.service_panels(session=session, service_id=item.id),
     )
 
 

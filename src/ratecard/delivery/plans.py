@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from ratecard.accounts.models import User
 from ratecard.accounts.service import Role
 from ratecard.db import utc_now
-from ratecard.delivery import service
+from ratecard.delivery import extensions, service
 from ratecard.delivery.models import ActionPlan, Appointment, DeliveryBudget, DeliveryHistory
 from ratecard.delivery.schemas import ActionPlanIn
 from ratecard.delivery.workflow import OPEN_PLAN, PLAN_TRANSITIONS, PlanAction, PlanStatus
@@ -125,9 +125,14 @@ def approve(*, session: Session, user: User, referral_id: int, now: dt.datetime 
     plan = _change(session, user, referral_id, PlanAction.APPROVE, reason=plan.variation_reason if plan else None, now=now)
     if budget.sessions_bought is not None:
         table = DeliveryBudget.__table__.c
+        # Read from the row, not the loaded budget: an earlier UPDATE of this session bypassed the object.
+        extra_before = session.scalar(select(table.sessions_extra).where(table.referral_id == referral.id)) or 0
+        extra_after = max(0, plan.sessions - budget.sessions_bought)
         session.execute(
             update(DeliveryBudget).where(table.referral_id == referral.id)
-            .values(sessions_extra=max(0, plan.sessions - budget.sessions_bought))
+            .values(sessions_extra=extra_after)
             .execution_options(synchronize_session=False)
         )
+        extensions.plan_approved(session=session, referral=referral, plan=plan, extra_before=extra_before,
+                                 extra_after=extra_after, user=user, now=now)
     return plan

@@ -5,6 +5,9 @@ referral page show its alerts. So the referral pages ask this registry, and deli
 providers here when its web module is loaded (the app mounts it): the dependency points upwards only
 at run time, through plain functions, never through an import.
 
+A transition listener is told of a referral's status change inside the transaction that made it
+(billing snapshots the price when the hub accepts), so it commits or rolls back with the change.
+
 A row-facts provider answers for a whole page of referrals at once, so it can read them in a fixed
 number of queries; a panel provider answers for one referral the page already checked the user may see.
 """
@@ -14,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -36,14 +40,18 @@ class Panel:
     rows: list[tuple[str, str]]
     alerts: list[str] = field(default_factory=list)
     link: tuple[str, str] | None = None  # (address, words)
+    heading: str | None = None  # the block's heading when "<title> so far" does not fit (a quote)
 
 
 RowFacts = Callable[[Session, Sequence[int], dt.datetime], dict[int, list[Fact]]]
 PanelOf = Callable[[Session, int, dt.datetime], Panel | None]
+# (session, the referral after the change, the action's name, the user, now)
+TransitionListener = Callable[[Session, Any, str, Any, dt.datetime], None]
 
 # By name, so registering again (each app made in the tests) replaces rather than repeats.
 _row_facts: dict[str, RowFacts] = {}
 _panels: dict[str, PanelOf] = {}
+_listeners: dict[str, TransitionListener] = {}
 
 
 def register_row_facts(name: str, provider: RowFacts) -> None:
@@ -54,6 +62,17 @@ def register_row_facts(name: str, provider: RowFacts) -> None:
 def register_panel(name: str, provider: PanelOf) -> None:
     """Add (or replace) a provider of a referral page's panel: (session, referral id, now) -> Panel or None."""
     _panels[name] = provider
+
+
+def register_transition_listener(name: str, listener: TransitionListener) -> None:
+    """Add (or replace) a listener told of every status change: (session, referral, action, user, now)."""
+    _listeners[name] = listener
+
+
+def transitioned(*, session: Session, referral: Any, action: str, user: Any, now: dt.datetime) -> None:
+    """Tell every listener of a status change, inside the transaction that made it."""
+    for listener in _listeners.values():
+        listener(session, referral, action, user, now)
 
 
 def row_facts(*, session: Session, referral_ids: Sequence[int], now: dt.datetime | None = None) -> dict[int, list[Fact]]:

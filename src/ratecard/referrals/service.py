@@ -22,7 +22,7 @@ from ratecard.accounts.service import Role, log_access
 from ratecard.catalogue.models import Provider, Service, ServiceOption
 from ratecard.errors import Conflict, Forbidden, InvalidInput, NotFound
 from ratecard.forms import error_messages
-from ratecard.referrals import notifications, queries
+from ratecard.referrals import extensions, notifications, queries
 from ratecard.referrals.models import Person, PersonEvent, Referral
 from ratecard.referrals.rules import submission_checks
 from ratecard.referrals.schemas import (
@@ -506,6 +506,7 @@ def accept(*, session: Session, user: User, referral_id: int, now: dt.datetime |
     """Transferred → accepted by the hub; the practitioner is told."""
     now = utc_now(now)
     referral = _change(session, user, referral_id, Action.ACCEPT, reason=None, now=now)
+    extensions.transitioned(session=session, referral=referral, action=Action.ACCEPT.value, user=user, now=now)
     notifications.referral_decided(session=session, referral=referral, accepted=True, reason=None, now=now)
     return referral
 
