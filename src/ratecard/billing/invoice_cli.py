@@ -34,7 +34,7 @@ def _actor(session, email: str | None):  # type: ignore[no-untyped-def]
 def _print(session, invoice) -> None:  # type: ignore[no-untyped-def]
     from ratecard.billing import invoices
     from ratecard.billing.invoice_documents import KIND_WORDS, units_text
-    from ratecard.billing.quotes import money
+    from ratecard.billing.money import money
 
     typer.echo(f"{invoice.number}  {invoice.kind.replace('_', ' ')}  {invoice.month:%B %Y}  {invoice.status}")
     for li in invoices.lines_of(session=session, invoice=invoice):

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from ratecard.billing import invoices
 from ratecard.billing.models import Invoice, InvoiceLine
-from ratecard.billing.quotes import money
+from ratecard.billing.money import money
 from ratecard.billing.vat import rates
 from ratecard.catalogue.models import Provider
 

@@ -15,7 +15,7 @@ from ratecard.accounts.deps import WebUser
 from ratecard.accounts.roles import Role
 from ratecard.billing import invoice_documents as documents
 from ratecard.billing import invoices, spend
-from ratecard.billing.quotes import money
+from ratecard.billing.money import money
 from ratecard.catalogue.models import Provider
 from ratecard.deps import DbSession, RecordId
 from ratecard.delivery.schemas import LONDON
