@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ratecard.accounts.models import User
+from ratecard.billing.demo import load_prices
 from ratecard.catalogue.models import Service
 from ratecard.db import utc_now
 from ratecard.errors import RatecardError
@@ -202,6 +203,7 @@ def create_demo_data(*, session: Session, now: dt.datetime | None = None) -> Dem
     """Create the demo referrals that are missing (demo users and the catalogue must be there first)."""
     now = utc_now(now)
     users = _users(session)
+    load_prices(session, now)  # example price lists first, so the acceptances below snapshot a price
     admin = users.get("admin@example.com")
     report = DemoReport()
     services: dict[str, list[Service]] = {}

@@ -5,23 +5,21 @@ the referral page and the price in force on the catalogue's service page."""
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
-from ratecard.billing import prices, quotes
-from ratecard.billing.models import PriceEntry, PriceVariation, ReferralPrice
-from ratecard.billing.money import money
-from ratecard.billing.vat import rates, vat_pence
 from ratecard.catalogue import extensions as catalogue_extensions
-from ratecard.catalogue.extensions import ServicePanel
-from ratecard.catalogue.models import Service, ServiceOption
 from ratecard.delivery import extensions as delivery_extensions
 from ratecard.referrals import extensions as referral_extensions
-from ratecard.referrals.extensions import Panel
-from ratecard.referrals.models import Referral
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from ratecard.catalogue.extensions import ServicePanel
+    from ratecard.referrals.extensions import Panel
+    from ratecard.referrals.models import Referral
+
+# Only the registries are imported here: `import ratecard.billing` registers the hooks without loading
+# the referral service, the models or pydantic, so a CLI command that never prices starts as fast.
 
 EXAMPLE_LABEL = "Example prices for trying ratecard, not the provider's"
 
@@ -29,6 +27,11 @@ EXAMPLE_LABEL = "Example prices for trying ratecard, not the provider's"
 def snapshot_at_acceptance(session: Session, referral: Referral, action: str, user: Any, now: dt.datetime) -> None:
     """When the hub accepts, fix the referral's price from the list in force on its referral date
     (nothing when no price is in force); later price lists never change it."""
+    from sqlalchemy import select
+
+    from ratecard.billing import quotes
+    from ratecard.billing.models import PriceEntry, ReferralPrice
+
     if action != "accept" or session.get(ReferralPrice, referral.id) is not None:
         return
     quote = quotes.quote_for(session=session, referral=referral)
@@ -51,6 +54,13 @@ def snapshot_at_acceptance(session: Session, referral: Referral, action: str, us
 def requote_variation(session: Session, referral: Referral, plan: Any, extra_before: int, extra_after: int,
                       user: Any, now: dt.datetime) -> None:
     """An approved variation changes the extra sessions: re-quote the difference at the snapshotted price."""
+    from decimal import Decimal
+
+    from ratecard.billing import quotes
+    from ratecard.billing.models import PriceVariation, ReferralPrice
+    from ratecard.billing.vat import vat_pence
+    from ratecard.catalogue.models import Service, ServiceOption
+
     snapshot = session.get(ReferralPrice, referral.id)
     delta = extra_after - extra_before
     if snapshot is None or delta == 0 or snapshot.unit not in ("per_session", "per_hour"):
@@ -74,6 +84,15 @@ def requote_variation(session: Session, referral: Referral, plan: Any, extra_bef
 
 def quote_panel(session: Session, referral_id: int, now: dt.datetime) -> Panel | None:
     """The referral page's quote (a draft or a referral awaiting the hub) or the price fixed at acceptance."""
+    from sqlalchemy import select
+
+    from ratecard.billing import quotes
+    from ratecard.billing.models import PriceVariation
+    from ratecard.billing.money import money
+    from ratecard.billing.vat import rates
+    from ratecard.referrals.extensions import Panel
+    from ratecard.referrals.models import Referral
+
     referral = session.get(Referral, referral_id)
     if referral is None:
         return None
@@ -91,7 +110,7 @@ def quote_panel(session: Session, referral_id: int, now: dt.datetime) -> Panel |
             ("Item", line.description),
             ("Units", f"{quotes.units_text(line.units)} {quotes.unit_words(line.unit, line.units)} x {money(line.unit_price_pence)}"),
             ("Net", money(line.net_pence)),
-            (f"VAT ({rates()[line.vat_rate].label})", money(line.vat_pence)),
+            (f"VAT, {rates()[line.vat_rate].label.lower()}", money(line.vat_pence)),
             ("Line total", money(line.total_pence)),
         ]
         rows += [("Note", note) for note in line.notes]
@@ -105,6 +124,15 @@ def quote_panel(session: Session, referral_id: int, now: dt.datetime) -> Panel |
 
 def price_panel(session: Session, service_id: str, today: dt.date) -> ServicePanel | None:
     """The catalogue's service page: the published price in force today for each option (public)."""
+    from sqlalchemy import select
+
+    from ratecard.billing import prices, quotes
+    from ratecard.billing.models import PriceEntry
+    from ratecard.billing.money import money
+    from ratecard.billing.vat import rates
+    from ratecard.catalogue.extensions import ServicePanel
+    from ratecard.catalogue.models import Service
+
     service = session.get(Service, service_id)
     if service is None:
         return None

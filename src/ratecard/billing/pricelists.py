@@ -225,12 +225,26 @@ def delete_entry(*, session: Session, user: User, price_list_id: int, entry_id: 
     session.flush()
 
 
-def import_csv(*, session: Session, user: User, price_list_id: int, text: str) -> PriceList:
-    """A draft list's entries replaced by a CSV's rows: every row checked, problems by line, nothing written on any."""
+def _read_csv(session: Session, provider_id: str, text: str) -> tuple[list[PriceEntryIn], list[str]]:
+    """The CSV's entries and their lines, or InvalidInput listing every bad line at once (in line order):
+    rows that are not prices, and rows naming what is not the provider's orderable option."""
     entries, lines, problems = pricecsv.read(text)
+    problems += check_entries(session=session, provider_id=provider_id, entries=entries, where=lines)
     if problems:
+        def line_number(problem: str) -> int:
+            head = problem.split(":", 1)[0].removeprefix("line ")
+            return int(head) if head.isdecimal() else 0
+
+        problems.sort(key=line_number)
         raise InvalidInput(f"The CSV has {len(problems)} bad line{'s' if len(problems) > 1 else ''}; nothing was saved.",
                            problems=problems, field="csv")
+    return entries, lines
+
+
+def import_csv(*, session: Session, user: User, price_list_id: int, text: str) -> PriceList:
+    """A draft list's entries replaced by a CSV's rows: every row checked, problems by line, nothing written on any."""
+    price_list = _draft_for_change(session, user, price_list_id)
+    entries, lines = _read_csv(session, price_list.provider_id, text)
     return replace_entries(session=session, user=user, price_list_id=price_list_id, entries=entries, where=lines)
 
 
@@ -238,10 +252,10 @@ def create_from_csv(*, session: Session, user: User, provider_code: str, title: 
                     valid_to: dt.date | None, text: str, example: bool = False,
                     now: dt.datetime | None = None) -> PriceList:
     """A new draft list of the CSV's rows (every row checked, problems by line, nothing written on any)."""
-    entries, lines, problems = pricecsv.read(text)
-    if problems:
-        raise InvalidInput(f"The CSV has {len(problems)} bad line{'s' if len(problems) > 1 else ''}; nothing was saved.",
-                           problems=problems, field="csv")
+    provider = find_provider(session=session, code=provider_code)
+    if not may_manage(user, provider.id):
+        raise Forbidden(f"You may not manage {provider.name}'s prices.")
+    entries, lines = _read_csv(session, provider.id, text)
     data = PriceListIn(provider_id=provider_code, title=title, valid_from=valid_from, valid_to=valid_to, entries=entries)
     return create_list(session=session, user=user, data=data, where=lines, example=example, now=now)
 

@@ -23,7 +23,8 @@ from ratecard.referrals.models import Referral
 def units_bought(*, unit: str, referral: Referral, service: Service, option: ServiceOption | None) -> Decimal | None:
     """How many units of `unit` the referral buys: the option's (or service's) sessions or hours, the MSRP
     modules chosen, one referral; None when the catalogue prints no number for that unit."""
-    sessions = (option.sessions if option else None) or referral.msrp_sessions or service.sessions
+    # The order delivery's budget counts them in (delivery.service.bought): MSRP choice, option, service.
+    sessions = referral.msrp_sessions or (option.sessions if option else None) or service.sessions
     if unit == "per_referral":
         return Decimal(1)
     if unit == "per_session":

@@ -36,6 +36,8 @@ app.add_typer(db_app, name="db")
 app.add_typer(catalogue_app, name="catalogue")
 from ratecard.sentencing.cli import app as sentencing_app  # noqa: E402 - typer only; the checker loads when run
 app.add_typer(sentencing_app, name="sentencing")
+from ratecard.billing.cli import app as prices_app  # noqa: E402 - typer only; billing loads when a command runs
+app.add_typer(prices_app, name="prices")
 from ratecard.billing.invoice_cli import app as invoices_app  # noqa: E402 - typer only; the service loads when run
 app.add_typer(invoices_app, name="invoices")
 
