@@ -22,8 +22,10 @@ def priced(session: Session, referral: Referral, *, unit: str = "per_session", u
            vat_rate: str = "standard", minimum_units: Decimal | None = None, charge_rule: dict | None = None,
            units_bought: Decimal = Decimal(4)) -> ReferralPrice:
     """Snapshot a price onto `referral` (replacing one taken at acceptance), from a published list of its provider."""
+    # Ended with 2026: in the shared committed database of the race tests, the price-list tests' own
+    # far-off years never overlap these.
     price_list = PriceList(provider_id=referral.provider_id, title="Test prices", valid_from=dt.date(2026, 1, 1),
-                           status="published", example=False, created_at=f.ACCEPTED)
+                           valid_to=dt.date(2026, 12, 31), status="published", example=False, created_at=f.ACCEPTED)
     entry = PriceEntry(price_list=price_list, service_id=referral.service_id, option_id=referral.option_id, unit=unit,
                        unit_price_pence=unit_price_pence, vat_rate=vat_rate, minimum_units=minimum_units,
                        charge_rule=charge_rule)
