@@ -22,6 +22,7 @@ from ratecard.admin import web as admin_web
 from ratecard.billing import api as billing_api
 from ratecard.billing import invoice_api, invoice_web
 from ratecard.billing import web as billing_web
+from ratecard.brochure import web as brochure_web
 from ratecard.catalogue import api as catalogue_api
 from ratecard.catalogue import web as catalogue_web
 from ratecard.delivery import api as delivery_api
@@ -107,6 +108,7 @@ def create_app(*, settings: Settings | None = None, sessions: sessionmaker[Sessi
 
     app.include_router(catalogue_api.router)
     app.include_router(catalogue_web.router)
+    app.include_router(brochure_web.router)
     app.include_router(eligibility_api.router)
     app.include_router(eligibility_web.router)
     app.include_router(accounts_api.router)

@@ -40,6 +40,8 @@ from ratecard.billing.cli import app as prices_app  # noqa: E402 - typer only; b
 app.add_typer(prices_app, name="prices")
 from ratecard.billing.invoice_cli import app as invoices_app  # noqa: E402 - typer only; the service loads when run
 app.add_typer(invoices_app, name="invoices")
+from ratecard.brochure.cli import app as ratecard_app  # noqa: E402 - typer only; the builder loads when run
+app.add_typer(ratecard_app, name="ratecard")
 
 err = Console(stderr=True)
 out = Console()

@@ -1,0 +1,1 @@
+"""The rate card brochure, generated from the catalogue (HTML and PDF)."""
