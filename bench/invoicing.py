@@ -185,7 +185,7 @@ def main(argv: list[str] | None = None) -> int:
             for code in codes:
                 def build(code: str = code) -> bytes:
                     with factory() as s:
-                        return brochure.build(session=s, provider=code, format="pdf")
+                        return brochure.build(session=s, provider_code=code, fmt="pdf")
 
                 pdf, took = _timed(f"rate card PDF {code}", build)
                 print(f"  {len(pdf):,} bytes")

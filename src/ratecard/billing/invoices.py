@@ -2,12 +2,12 @@
 the status changes of one table, and credit notes that correct an issued invoice.
 
 A run for a provider first locks that provider's invoice counter row (SELECT ... FOR UPDATE; SQLite's
-BEGIN IMMEDIATE serialises writers anyway), so runs of one provider queue instead of racing. It then
-writes every event the delivery facts make billable (INSERT ... ON CONFLICT DO NOTHING on the event's
-unique key), claims the unbilled ones with one UPDATE ... WHERE invoice_id IS NULL, and takes the next
-number with UPDATE ... RETURNING only when it has something to bill: a run that finds nothing leaves
-the counter alone, and a run that fails rolls its number back with everything else, so numbers have
-no gaps and no twins.
+BEGIN IMMEDIATE serialises writers anyway), so runs of one provider queue instead of racing. It works
+out the events the delivery facts make billable and not yet written, and only when there is something
+to bill takes the next number (UPDATE ... RETURNING): a run that finds nothing leaves the counter
+alone, and a run that fails rolls its number back with everything else, so numbers have no gaps and
+no twins. New events are written onto the invoice (INSERT ... ON CONFLICT DO NOTHING on the event's
+unique key) and older unbilled ones claimed with one UPDATE ... WHERE invoice_id IS NULL.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import Select, and_, func, insert, select, update
+from sqlalchemy import Select, and_, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from ratecard.accounts.models import User
@@ -43,7 +43,7 @@ from ratecard.referrals.models import Person, Referral
 INVOICE = "invoice"
 CREDIT_NOTE = "credit_note"
 _PREFIX = {INVOICE: "INV", CREDIT_NOTE: "CN"}
-_CHUNK = 5000  # events written per INSERT batch
+_CHUNK = 5000  # rows written per INSERT batch
 
 
 @dataclass(frozen=True)
@@ -161,25 +161,45 @@ def gather(*, session: Session, provider_id: str, until: dt.datetime) -> list[ru
     return found
 
 
-def _write_events(session: Session, provider_id: str, found: Iterable[rules.Event], now: dt.datetime) -> None:
-    """Write the events not yet written; one already there (by referral, kind, source) stays as it was."""
-    rows = [
-        {"referral_id": e.referral_id, "provider_id": provider_id, "kind": e.kind, "source": e.source,
-         "occurred_at": e.occurred_at, "units": e.units, "unit_price_pence": e.unit_price_pence,
-         "vat_rate": e.vat_rate, "net_pence": e.net_pence, "vat_pence": e.vat_pence, "found_at": now}
-        for e in found
-    ]
-    # Known keys are left out first, so a run over a month already written sends almost nothing.
+def _new_rows(session: Session, provider_id: str, found: Iterable[rules.Event], now: dt.datetime) -> list[dict]:
+    """The events not yet written, as rows (one already there, by referral, kind and source, stays as it was)."""
     known = {tuple(row) for row in session.execute(
         select(BillableEvent.referral_id, BillableEvent.kind, BillableEvent.source)
         .where(BillableEvent.provider_id == provider_id)
     )}
-    rows = [r for r in rows if (r["referral_id"], r["kind"], r["source"]) not in known]
-    rows.sort(key=lambda r: (r["referral_id"], r["kind"], r["source"]))  # one order: no deadlocks between runs
+    rows = [
+        {"referral_id": e.referral_id, "provider_id": provider_id, "kind": e.kind, "source": e.source,
+         "occurred_at": e.occurred_at, "units": e.units, "unit_price_pence": e.unit_price_pence,
+         "vat_rate": e.vat_rate, "net_pence": e.net_pence, "vat_pence": e.vat_pence, "found_at": now}
+        for e in found if (e.referral_id, e.kind, e.source) not in known
+    ]
+    rows.sort(key=lambda r: (r["referral_id"], r["kind"], r["source"]))  # one order: no deadlocks between writers
+    return rows
+
+
+def _write_events(session: Session, rows: list[dict], invoice_id: int) -> None:
+    """Write new events already on the invoice; ON CONFLICT DO NOTHING keeps one written meanwhile as it was."""
+    if not rows:
+        return
+    if session.get_bind().dialect.name == "postgresql":
+        # One INSERT ... SELECT FROM unnest(arrays): a column's values travel as one array, so 100,000
+        # events are one statement and one round trip.
+        columns = {"referral_id": "int", "kind": "text", "source": "text", "occurred_at": "timestamptz",
+                   "units": "numeric", "unit_price_pence": "int", "vat_rate": "text", "net_pence": "int",
+                   "vat_pence": "int"}
+        arrays = ", ".join(f"CAST(:{name} AS {kind}[])" for name, kind in columns.items())
+        session.execute(text(
+            f"INSERT INTO billable_events ({', '.join(columns)}, provider_id, invoice_id, found_at) "
+            f"SELECT {', '.join('x.' + name for name in columns)}, :provider_id, :invoice_id, :found_at "
+            f"FROM unnest({arrays}) AS x({', '.join(columns)}) "
+            "ON CONFLICT (referral_id, kind, source) DO NOTHING"
+        ), {**{name: [row[name] for row in rows] for name in columns}, "provider_id": rows[0]["provider_id"],
+            "invoice_id": invoice_id, "found_at": rows[0]["found_at"]})
+        return
     statement = upsert_insert(session, BillableEvent.__table__).on_conflict_do_nothing(
         index_elements=["referral_id", "kind", "source"])
     for start in range(0, len(rows), _CHUNK):
-        session.execute(statement, rows[start:start + _CHUNK])
+        session.execute(statement, [row | {"invoice_id": invoice_id} for row in rows[start:start + _CHUNK]])
 
 
 def _lock_counter(session: Session, provider_id: str, kind: str) -> None:
@@ -219,17 +239,19 @@ def run(*, session: Session, user: User, provider: str, month: str | dt.date, no
         raise InvalidInput(f"{first:%B %Y} has not started yet: invoice a month that has begun.", field="month")
     until = min(month_end(first), now)
     _lock_counter(session, found_provider.id, INVOICE)
-    _write_events(session, found_provider.id, gather(session=session, provider_id=found_provider.id, until=until), now)
+    rows = _new_rows(session, found_provider.id, gather(session=session, provider_id=found_provider.id, until=until), now)
     unbilled = and_(BillableEvent.provider_id == found_provider.id, BillableEvent.invoice_id.is_(None),
                     BillableEvent.occurred_at < until)
-    if not session.scalar(select(func.count()).select_from(BillableEvent).where(unbilled)):
-        return None
+    if not rows and not session.scalar(select(func.count()).select_from(BillableEvent).where(unbilled)):
+        return None  # nothing new: the counter is left as it was
     sequence, number = _next_number(session, found_provider, INVOICE)
     invoice = Invoice(provider_id=found_provider.id, kind=INVOICE, month=first, sequence=sequence, number=number,
                       status="draft", created_by_id=user.id, created_at=now, status_changed_at=now)
     session.add(invoice)
     session.flush()
-    # The claim: an event another run billed first no longer matches invoice_id IS NULL.
+    # New events go straight onto this invoice; older unbilled ones (released by a void, found by an
+    # earlier run that failed) are claimed: an event another run billed first no longer matches IS NULL.
+    _write_events(session, rows, invoice.id)
     session.execute(update(BillableEvent).where(unbilled).values(invoice_id=invoice.id).execution_options(synchronize_session=False))
     _make_lines(session, invoice)
     _history(session, invoice.id, None, "draft", user=user, now=now, reason=f"Invoice run for {first:%B %Y}")
