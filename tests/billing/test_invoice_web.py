@@ -67,10 +67,22 @@ def test_it_keeps_invoices_to_the_provider_and_admins(site, who, status):
         assert site["client"].get(f"/api/v1/invoices/{invoice['id']}{suffix}", headers=site["h"][who]).status_code == 404
 
 
+def _line_ids(site, invoice_id: int) -> list[int]:
+    from sqlalchemy import select
+
+    from ratecard.billing.models import InvoiceLine
+
+    with site["sessions"]() as s:
+        return list(s.scalars(select(InvoiceLine.id).where(InvoiceLine.invoice_id == invoice_id)))
+
+
 def test_it_refuses_to_change_an_issued_invoice_and_corrects_it_by_a_credit_note(site):
     client, h = site["client"], site["h"]["hub"]
     invoice = _run(site).json()["invoice"]
     assert client.post(f"/api/v1/invoices/{invoice['id']}/issue", headers=h).json()["status"] == "issued"
+    line_id = _line_ids(site, invoice["id"])[0]
+    edited = client.delete(f"/api/v1/invoices/{invoice['id']}/lines/{line_id}", headers=h)
+    assert edited.status_code == 409 and "Correct an issued invoice with a credit note" in edited.json()["detail"]
     refused = client.post(f"/api/v1/invoices/{invoice['id']}/void", headers=h, json={"reason": "Wrong"})
     assert refused.status_code == 409 and "cannot be void" in refused.text
     note = client.post(f"/api/v1/invoices/{invoice['id']}/credit-notes", headers=h, json={"reason": "Late session disputed"})

@@ -44,7 +44,7 @@ async def run(session: DbSession, user: ApiUser, data: InvoiceRunIn) -> InvoiceR
     return InvoiceRunOut(invoice=invoice_out(session, invoice), message=f"Invoice {invoice.number} drafted.")
 
 
-@router.get("/invoices/{invoice_id}.pdf", responses=_ERRORS | _FILES, response_class=Response, summary="An invoice as PDF")
+@router.get("/invoices/{invoice_id:int}.pdf", responses=_ERRORS | _FILES, response_class=Response, summary="An invoice as PDF")
 async def invoice_pdf(request: Request, session: DbSession, user: ApiUser, invoice_id: RecordId) -> Response:
     """The invoice as the web page prints it, rendered by WeasyPrint."""
     doc = documents.document(session=session, invoice=invoices.get_invoice(session=session, user=user, invoice_id=invoice_id))
@@ -52,40 +52,47 @@ async def invoice_pdf(request: Request, session: DbSession, user: ApiUser, invoi
     return Response(documents.pdf_bytes(html), media_type="application/pdf")
 
 
-@router.get("/invoices/{invoice_id}.csv", responses=_ERRORS | _FILES, response_class=Response, summary="An invoice as CSV")
+@router.get("/invoices/{invoice_id:int}.csv", responses=_ERRORS | _FILES, response_class=Response, summary="An invoice as CSV")
 async def invoice_csv(session: DbSession, user: ApiUser, invoice_id: RecordId) -> Response:
     """One row per line, and a total row; money in pounds."""
     doc = documents.document(session=session, invoice=invoices.get_invoice(session=session, user=user, invoice_id=invoice_id))
     return Response(documents.csv_text(doc), media_type="text/csv; charset=utf-8")
 
 
-@router.get("/invoices/{invoice_id}", response_model=InvoiceOut, responses=_ERRORS, summary="An invoice")
+@router.get("/invoices/{invoice_id:int}", response_model=InvoiceOut, responses=_ERRORS, summary="An invoice")
 async def get_invoice(session: DbSession, user: ApiUser, invoice_id: RecordId) -> InvoiceOut:
     """An invoice or credit note with its lines and totals."""
     return invoice_out(session, invoices.get_invoice(session=session, user=user, invoice_id=invoice_id))
 
 
-@router.post("/invoices/{invoice_id}/issue", response_model=InvoiceOut, responses=_ERRORS, summary="Issue a draft invoice")
+@router.post("/invoices/{invoice_id:int}/issue", response_model=InvoiceOut, responses=_ERRORS, summary="Issue a draft invoice")
 async def issue(session: DbSession, user: ApiUser, invoice_id: RecordId) -> InvoiceOut:
     """Draft -> issued; from then on it is corrected only by a credit note."""
     return invoice_out(session, invoices.issue(session=session, user=user, invoice_id=invoice_id))
 
 
-@router.post("/invoices/{invoice_id}/paid", response_model=InvoiceOut, responses=_ERRORS, summary="Mark an invoice paid")
+@router.post("/invoices/{invoice_id:int}/paid", response_model=InvoiceOut, responses=_ERRORS, summary="Mark an invoice paid")
 async def paid(session: DbSession, user: ApiUser, invoice_id: RecordId) -> InvoiceOut:
     """Issued -> paid."""
     return invoice_out(session, invoices.mark_paid(session=session, user=user, invoice_id=invoice_id))
 
 
-@router.post("/invoices/{invoice_id}/void", response_model=InvoiceOut, responses=_ERRORS, summary="Void a draft invoice")
+@router.post("/invoices/{invoice_id:int}/void", response_model=InvoiceOut, responses=_ERRORS, summary="Void a draft invoice")
 async def void(session: DbSession, user: ApiUser, invoice_id: RecordId, data: ReasonIn) -> InvoiceOut:
     """Draft -> void; its events go back to be billed by the next run."""
     return invoice_out(session, invoices.void(session=session, user=user, invoice_id=invoice_id, reason=data.reason))
 
 
-@router.post("/invoices/{invoice_id}/credit-notes", response_model=InvoiceOut, status_code=201, responses=_ERRORS,
+@router.post("/invoices/{invoice_id:int}/credit-notes", response_model=InvoiceOut, status_code=201, responses=_ERRORS,
              summary="Correct an issued invoice by a credit note")
 async def credit_note(session: DbSession, user: ApiUser, invoice_id: RecordId, data: ReasonIn) -> InvoiceOut:
     """A credit note naming the invoice, crediting the chosen lines (all not yet credited by default)."""
     return invoice_out(session, invoices.credit(session=session, user=user, invoice_id=invoice_id, reason=data.reason,
                                                 line_ids=data.line_ids))
+
+
+@router.delete("/invoices/{invoice_id:int}/lines/{line_id}", response_model=InvoiceOut, responses=_ERRORS,
+               summary="Take a line off a draft invoice")
+async def remove_line(session: DbSession, user: ApiUser, invoice_id: RecordId, line_id: RecordId) -> InvoiceOut:
+    """Only a draft is changed: the line's events go back to be billed by the next run. An issued invoice is 409."""
+    return invoice_out(session, invoices.remove_line(session=session, user=user, invoice_id=invoice_id, line_id=line_id))

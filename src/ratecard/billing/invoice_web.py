@@ -80,7 +80,7 @@ async def run_invoices(request: Request, session: DbSession, user: WebUser) -> R
     return RedirectResponse(f"/invoices/{invoice.id}", status_code=303)
 
 
-@router.get("/invoices/{invoice_id}.pdf")
+@router.get("/invoices/{invoice_id:int}.pdf")
 async def invoice_pdf(request: Request, session: DbSession, user: WebUser, invoice_id: RecordId) -> Response:
     """The invoice as a PDF: the page's template in a print page, by WeasyPrint."""
     doc = documents.document(session=session, invoice=invoices.get_invoice(session=session, user=user, invoice_id=invoice_id))
@@ -90,7 +90,7 @@ async def invoice_pdf(request: Request, session: DbSession, user: WebUser, invoi
                     headers={"Content-Disposition": f'inline; filename="{doc.invoice.number}.pdf"'})
 
 
-@router.get("/invoices/{invoice_id}.csv")
+@router.get("/invoices/{invoice_id:int}.csv")
 async def invoice_csv(session: DbSession, user: WebUser, invoice_id: RecordId) -> Response:
     """The invoice's lines and totals as CSV."""
     doc = documents.document(session=session, invoice=invoices.get_invoice(session=session, user=user, invoice_id=invoice_id))
@@ -107,7 +107,7 @@ def _invoice_page(request: Request, session: Any, user: Any, invoice_id: int, *,
                   errors_list=_errors_list(errors or {}), title=doc.title, **documents.template_globals())
 
 
-@router.get("/invoices/{invoice_id}", response_class=HTMLResponse)
+@router.get("/invoices/{invoice_id:int}", response_class=HTMLResponse)
 async def invoice_page(request: Request, session: DbSession, user: WebUser, invoice_id: RecordId) -> HTMLResponse:
     """One invoice or credit note, with the buttons its status allows."""
     return _invoice_page(request, session, user, invoice_id)
@@ -127,21 +127,21 @@ async def _act(request: Request, session: Any, user: Any, invoice_id: int, actio
     return RedirectResponse(f"/invoices/{target.id}", status_code=303)
 
 
-@router.post("/invoices/{invoice_id}/issue")
+@router.post("/invoices/{invoice_id:int}/issue")
 async def issue(request: Request, session: DbSession, user: WebUser, invoice_id: RecordId) -> Response:
     """Draft -> issued."""
     return await _act(request, session, user, invoice_id,
                       lambda _: invoices.issue(session=session, user=user, invoice_id=invoice_id), "form")
 
 
-@router.post("/invoices/{invoice_id}/paid")
+@router.post("/invoices/{invoice_id:int}/paid")
 async def paid(request: Request, session: DbSession, user: WebUser, invoice_id: RecordId) -> Response:
     """Issued -> paid."""
     return await _act(request, session, user, invoice_id,
                       lambda _: invoices.mark_paid(session=session, user=user, invoice_id=invoice_id), "form")
 
 
-@router.post("/invoices/{invoice_id}/void")
+@router.post("/invoices/{invoice_id:int}/void")
 async def void(request: Request, session: DbSession, user: WebUser, invoice_id: RecordId) -> Response:
     """Void a draft, with a reason."""
     return await _act(request, session, user, invoice_id,
@@ -149,7 +149,7 @@ async def void(request: Request, session: DbSession, user: WebUser, invoice_id: 
                       "void_reason")
 
 
-@router.post("/invoices/{invoice_id}/credit-note")
+@router.post("/invoices/{invoice_id:int}/credit-note")
 async def credit_note(request: Request, session: DbSession, user: WebUser, invoice_id: RecordId) -> Response:
     """A credit note correcting an issued invoice, with a reason."""
     return await _act(request, session, user, invoice_id,
