@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ratecard.accounts.models import User
-from ratecard.billing.demo import load_prices
+from ratecard.billing.demo import load_invoices, load_prices
 from ratecard.catalogue.models import Service
 from ratecard.db import utc_now
 from ratecard.delivery import ending
@@ -271,5 +271,6 @@ def create_demo_data(*, session: Session, now: dt.datetime | None = None) -> Dem
             break
         else:
             report.unplaced.append(f"{_key(n)}: no {provider.upper()} service accepts {person[1]} ({status.value})")
+    load_invoices(session, now)  # last month's invoices of the sessions delivered above, issued
     session.flush()
     return report

@@ -20,6 +20,7 @@ from ratecard.accounts import api as accounts_api
 from ratecard.accounts import web as accounts_web
 from ratecard.admin import web as admin_web
 from ratecard.billing import api as billing_api
+from ratecard.billing import invoice_api, invoice_web
 from ratecard.billing import web as billing_web
 from ratecard.brochure import web as brochure_web
 from ratecard.catalogue import api as catalogue_api
@@ -117,6 +118,8 @@ def create_app(*, settings: Settings | None = None, sessions: sessionmaker[Sessi
     app.include_router(delivery_api.router)
     app.include_router(delivery_web.router)
     app.include_router(admin_web.router)
+    app.include_router(invoice_api.router)
+    app.include_router(invoice_web.router)
     app.include_router(sentencing_api.router)
     app.include_router(sentencing_web.router)
     app.include_router(billing_api.router)

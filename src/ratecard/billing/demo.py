@@ -52,3 +52,29 @@ def load_prices(session: Session, now: dt.datetime) -> list[str]:
         done.append(f"{provider.code}: example price list {price_list.id}, {len(kept)} prices"
                     + (f" ({len(bad)} rows left out: {sorted(bad)[0]}...)" if bad else ""))
     return done
+
+
+def load_invoices(session: Session, now: dt.datetime) -> list[str]:
+    """Run and issue last month's invoice of each provider whose demo referrals have billable sessions
+    by then, so the Quick start shows issued invoices; a provider that has invoices already is left alone."""
+    from ratecard.accounts.models import User
+    from ratecard.billing import invoices
+    from ratecard.billing.models import Invoice
+    from ratecard.catalogue.models import Provider
+    from ratecard.delivery.schemas import LONDON
+
+    last_month = now.astimezone(LONDON).date().replace(day=1) - dt.timedelta(days=1)
+    done: list[str] = []
+    for provider in session.scalars(select(Provider).order_by(Provider.id)):
+        if session.scalar(select(Invoice.id).where(Invoice.provider_id == provider.id).limit(1)):
+            continue
+        hub = session.scalar(select(User).where(User.role == "hub", User.provider_id == provider.id,
+                                                User.active.is_(True)).order_by(User.id))
+        if hub is None:
+            continue
+        invoice = invoices.run(session=session, user=hub, provider=provider.id, month=last_month, now=now)
+        if invoice is None:
+            continue
+        invoices.issue(session=session, user=hub, invoice_id=invoice.id, now=now)
+        done.append(f"{provider.code}: invoice {invoice.number} for {last_month:%B %Y}, issued")
+    return done

@@ -38,6 +38,8 @@ from ratecard.sentencing.cli import app as sentencing_app  # noqa: E402 - typer 
 app.add_typer(sentencing_app, name="sentencing")
 from ratecard.billing.cli import app as prices_app  # noqa: E402 - typer only; billing loads when a command runs
 app.add_typer(prices_app, name="prices")
+from ratecard.billing.invoice_cli import app as invoices_app  # noqa: E402 - typer only; the service loads when run
+app.add_typer(invoices_app, name="invoices")
 from ratecard.brochure.cli import app as ratecard_app  # noqa: E402 - typer only; the builder loads when run
 app.add_typer(ratecard_app, name="ratecard")
 
