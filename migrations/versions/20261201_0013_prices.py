@@ -1,7 +1,7 @@
 """prices
 
 Revision ID: 0013_prices
-Revises: 0010_delivery
+Revises: 0012_scale
 Create Date: 2026-12-01 15:29:12
 
 Prices: providers' price lists (draft, published, superseded) with one entry per orderable option,
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 
 revision = '0013_prices'
-down_revision = '0010_delivery'
+down_revision = '0012_scale'
 branch_labels = None
 depends_on = None
 
