@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from ratecard.accounts.service import Role
 from ratecard.billing import invoices
 from ratecard.billing.models import BillableEvent, InvoiceHistory
+from ratecard.delivery import ending
 from ratecard.errors import Conflict, Forbidden, InvalidInput, NotFound
 from ratecard.referrals import service as referrals
 from tests.billing import invoice_factories as bf
@@ -62,15 +63,16 @@ def test_it_bills_a_charged_cancellation_after_registration(catalogue_session, p
     referral = f.allocated(catalogue_session, people)
     bf.priced(catalogue_session, referral, vat_rate="exempt",
               charge_rule={"kind": "cancellation_after_registration", "amount_pence": 10_000})
-    bf.delivered(catalogue_session, people, referral, "yes")
+    bf.delivered(catalogue_session, people, referral, "no")  # a missed session: nothing to bill for it
     referrals.record_registration(session=catalogue_session, user=people["hub"], referral_id=referral.id, now=f.NOW)
-    referrals.cancel(session=catalogue_session, user=people["pp"], referral_id=referral.id, reason="Moved away",
-                     now=f.NOW + dt.timedelta(minutes=5))
+    # No session attended, so asking to end it cancels it at once (delivery's end-state rule).
+    ending.request_end(session=catalogue_session, user=people["pp"], referral_id=referral.id,
+                       reason_code="moved_out_of_area", now=f.NOW + dt.timedelta(minutes=5))
     invoice = invoices.run(session=catalogue_session, user=people["hub"], provider="cln", month=bf.MONTH,
                            now=f.NOW + dt.timedelta(hours=1))
     lines = {li.kind: (li.units, li.net_pence, li.vat_pence) for li in invoices.lines_of(session=catalogue_session, invoice=invoice)}
-    assert lines == {"session": (Decimal(1), 12_345, 0), "cancellation": (Decimal(1), 10_000, 0)}
-    assert invoice.total_pence == 22_345
+    assert lines == {"cancellation": (Decimal(1), 10_000, 0)}
+    assert invoice.total_pence == 10_000
 
 
 def test_it_bills_hours_with_the_minimum(catalogue_session, people):

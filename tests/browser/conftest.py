@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import os
 import re
+import datetime as dt
 import shutil
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -131,3 +133,23 @@ def screenshot(page: Page, name: str) -> None:
 def scroll_width(page: Page) -> int:
     """How wide the page's content is: more than the viewport means it scrolls sideways."""
     return page.evaluate("() => document.documentElement.scrollWidth")
+
+
+# How SQLAlchemy keeps a timestamp in SQLite.
+_STORED = "%Y-%m-%d %H:%M:%S.%f"
+
+
+def move_back(database: Path, referral_id: int, *, days: int) -> None:
+    """Move a referral's own timestamps (its row and its history) `days` back in the served SQLite
+    database: as if it had been accepted that long ago, so a journey can record, today, sessions held
+    since (appointments may not precede acceptance) without waiting for real time to pass."""
+    with sqlite3.connect(database) as db:
+        for table, key in (("referrals", "id"), ("referral_history", "referral_id")):
+            columns = [row[1] for row in db.execute(f"PRAGMA table_info({table})")
+                       if row[1] == "at" or row[1].endswith("_at")]
+            for column in columns:
+                rows = db.execute(f"SELECT rowid, {column} FROM {table} WHERE {key} = ? AND {column} IS NOT NULL",
+                                  (referral_id,)).fetchall()
+                for rowid, value in rows:
+                    moved = dt.datetime.fromisoformat(value).replace(tzinfo=None) - dt.timedelta(days=days)
+                    db.execute(f"UPDATE {table} SET {column} = ? WHERE rowid = ?", (moved.strftime(_STORED), rowid))

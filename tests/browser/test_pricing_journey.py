@@ -10,12 +10,13 @@ import datetime as dt
 import io
 import re
 import time
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from playwright.sync_api import Browser, Page
 from pypdf import PdfReader
 
-from tests.browser.conftest import axe_violations, fill_referral_form, screenshot, scroll_width, sign_in
+from tests.browser.conftest import axe_violations, fill_referral_form, move_back, screenshot, scroll_width, sign_in
 
 LONDON = ZoneInfo("Europe/London")
 SERVICE = "cln-conflict-resolution"
@@ -54,7 +55,7 @@ def _sent_and_accepted(practitioner: Page, hub: Page, site: str, path: str) -> N
     _post(hub, site, path, f"{path}/allocate", caseworker_id=worker)
 
 
-def test_prices_to_a_corrected_invoice(browser: Browser, page: Page, phone: Page, site: str):
+def test_prices_to_a_corrected_invoice(browser: Browser, page: Page, phone: Page, site: str, site_folder: Path):
     # An admin drafts a price list from a CSV and publishes it.
     sign_in(page, site, "admin@example.com")
     today = dt.datetime.now(LONDON).date()
@@ -86,16 +87,19 @@ def test_prices_to_a_corrected_invoice(browser: Browser, page: Page, phone: Page
     hub.goto(f"{site}{sessions_path}")
     assert "Price agreed at acceptance" in hub.locator("main").inner_text()
 
-    # Three one-minute sessions starting in a few seconds: attended, late, did not attend.
+    # Three one-minute sessions held in the last few minutes (the acceptance moved back a day, as if it
+    # had been yesterday, so they may be recorded now): attended, late, did not attend. They must fall in
+    # this month, whose invoices are run below: in the first minutes of a day, wait until they can.
+    move_back(site_folder / "ratecard.db", int(sessions_path.rsplit("/", 1)[1]), days=1)
     caseworker = _as(browser, site, "caseworker.cln@example.com")
-    first = dt.datetime.now(LONDON).replace(microsecond=0) + dt.timedelta(seconds=15)
+    now = dt.datetime.now(LONDON).replace(microsecond=0)
+    time.sleep(max(0.0, (now.replace(hour=0, minute=5, second=0) - now).total_seconds()))
+    first = dt.datetime.now(LONDON).replace(microsecond=0) - dt.timedelta(minutes=4)
     for n in range(3):
         starts = first + dt.timedelta(minutes=n)
         _post(caseworker, site, f"{sessions_path}/delivery", f"{sessions_path}/delivery/appointments", kind="session",
               **{"date-day": str(starts.day), "date-month": str(starts.month), "date-year": str(starts.year)},
               time=starts.strftime("%H:%M:%S"), duration_minutes="1", method="phone")
-    wait = (first + dt.timedelta(minutes=2, seconds=2) - dt.datetime.now(LONDON)).total_seconds()
-    time.sleep(max(0, wait))
     caseworker.goto(f"{site}{sessions_path}/delivery")
     actions = [a for a in caseworker.locator("form[action$='/feedback']").evaluate_all("fs => fs.map(f => f.getAttribute('action'))")]
     assert len(actions) == 3
@@ -107,7 +111,9 @@ def test_prices_to_a_corrected_invoice(browser: Browser, page: Page, phone: Page
 
     # The other is cancelled after registration: the £50.00 charge of the price list applies.
     _post(hub, site, cancelled_path, f"{cancelled_path}/registration")
-    _post(practitioner, site, cancelled_path, f"{cancelled_path}/cancel", reason="Moved out of the area")
+    # Nothing attended there, so the practitioner asking to end it cancels it at once (the end-state rule).
+    _post(practitioner, site, f"{cancelled_path}/delivery", f"{cancelled_path}/delivery/end-request",
+          reason_code="moved_out_of_area")
 
     # The hub runs the month's invoices.
     hub.goto(f"{site}/invoices")

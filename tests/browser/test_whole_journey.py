@@ -9,15 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import sqlite3
 from pathlib import Path
 
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.conftest import axe_violations, fill_referral_form, screenshot, scroll_width, sign_in
+from tests.browser.conftest import axe_violations, fill_referral_form, move_back, screenshot, scroll_width, sign_in
 
 SERVICE = "cln-conflict-resolution"
-STORED = "%Y-%m-%d %H:%M:%S.%f"  # how SQLAlchemy keeps a timestamp in SQLite
 
 
 def _check(page: Page, name: str) -> None:
@@ -25,20 +23,6 @@ def _check(page: Page, name: str) -> None:
     assert axe_violations(page) == [], name
     assert scroll_width(page) <= width, f"{name} scrolls sideways at {width} px"
     screenshot(page, name)
-
-
-def _a_fortnight_passes(database: Path, referral_id: int) -> None:
-    """Move the referral's own history two weeks back, as if the caseworker were recording, today,
-    sessions held since an acceptance a fortnight ago (appointments may not precede acceptance)."""
-    with sqlite3.connect(database) as db:
-        for table, key in (("referrals", "id"), ("referral_history", "referral_id")):
-            columns = [row[1] for row in db.execute(f"PRAGMA table_info({table})")
-                       if row[1] == "at" or row[1].endswith("_at")]
-            for column in columns:
-                for rowid, value in db.execute(f"SELECT rowid, {column} FROM {table} WHERE {key} = ? AND {column} IS NOT NULL",
-                                               (referral_id,)).fetchall():
-                    moved = dt.datetime.fromisoformat(value).replace(tzinfo=None) - dt.timedelta(days=14)
-                    db.execute(f"UPDATE {table} SET {column} = ? WHERE rowid = ?", (moved.strftime(STORED), rowid))
 
 
 def _book(page: Page, day: dt.date, *, kind: str) -> None:
@@ -103,7 +87,8 @@ def test_a_referral_goes_from_the_practitioner_to_completed(browser: Browser, pa
     hub.get_by_role("button", name="Allocate").click()
     expect(hub.locator("body")).to_contain_text("Carl Caseworker (CLN)")
     _check(hub, "journey-2-allocated")
-    _a_fortnight_passes(site_folder / "ratecard.db", referral_id)
+    # A fortnight passes: the caseworker records, today, what was delivered since the acceptance.
+    move_back(site_folder / "ratecard.db", referral_id, days=14)
 
     # The practitioner chooses what the person should achieve.
     delivery = f"{referral}/delivery"
