@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
+from starlette.concurrency import run_in_threadpool
 
 from ratecard.accounts.deps import ApiUser
 from ratecard.billing import invoice_documents as documents
@@ -49,7 +50,7 @@ async def invoice_pdf(request: Request, session: DbSession, user: ApiUser, invoi
     """The invoice as the web page prints it, rendered by WeasyPrint."""
     doc = documents.document(session=session, invoice=invoices.get_invoice(session=session, user=user, invoice_id=invoice_id))
     html = request.app.state.templates.env.get_template("billing/invoice_print.html").render(doc=doc, **documents.template_globals())
-    return Response(documents.pdf_bytes(html), media_type="application/pdf")
+    return Response(await run_in_threadpool(documents.pdf_bytes, html), media_type="application/pdf")
 
 
 @router.get("/invoices/{invoice_id:int}.csv", responses=_ERRORS | _FILES, response_class=Response, summary="An invoice as CSV")

@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 from sqlalchemy import select
 
 from ratecard.accounts.deps import WebUser
@@ -86,7 +87,7 @@ async def invoice_pdf(request: Request, session: DbSession, user: WebUser, invoi
     doc = documents.document(session=session, invoice=invoices.get_invoice(session=session, user=user, invoice_id=invoice_id))
     html = request.app.state.templates.env.get_template("billing/invoice_print.html").render(
         doc=doc, **documents.template_globals())
-    return Response(documents.pdf_bytes(html), media_type="application/pdf",
+    return Response(await run_in_threadpool(documents.pdf_bytes, html), media_type="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="{doc.invoice.number}.pdf"'})
 
 

@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from ratecard.brochure import cache, service
 from ratecard.deps import DbSession
@@ -27,6 +28,7 @@ async def rate_card_page(request: Request, session: DbSession, provider_id: str,
 @router.get("/providers/{provider_id}/rate-card.pdf")
 async def rate_card_pdf(session: DbSession, provider_id: str, on: OnDate = None) -> Response:
     """The provider's rate card as a tagged A4 PDF."""
-    data = cache.pdf(session=session, provider_code=provider_id, on=on)
+    # Drawing a PDF takes a second or two of CPU: off the event loop, so other requests go on meanwhile.
+    data = await run_in_threadpool(lambda: cache.pdf(session=session, provider_code=provider_id, on=on))
     name = f"{provider_id.lower()}-rate-card.pdf"
     return Response(data, media_type="application/pdf", headers={"Content-Disposition": f'inline; filename="{name}"'})
