@@ -4,8 +4,6 @@ publish at once, two published lists of a provider never overlap (the provider's
 from __future__ import annotations
 
 import datetime as dt
-import threading
-from concurrent.futures import ThreadPoolExecutor
 
 from sqlalchemy import select
 
@@ -14,26 +12,15 @@ from ratecard.billing import pricelists
 from ratecard.billing.models import PriceList
 from ratecard.billing.workflow import LIVE_STATUSES
 from ratecard.db import transaction
-from ratecard.errors import Conflict
 from tests.billing import factories as f
 from tests.referrals import factories as rf
+from tests.races import race
 
 ATTEMPTS = 12
 
 
 def _race(attempt) -> list[int]:
-    barrier = threading.Barrier(ATTEMPTS, timeout=30)
-
-    def one(n: int) -> int:
-        barrier.wait()  # everyone starts together
-        try:
-            attempt(n)
-            return 200
-        except Conflict:
-            return 409
-
-    with ThreadPoolExecutor(max_workers=ATTEMPTS) as pool:
-        return list(pool.map(one, range(ATTEMPTS), timeout=120))
+    return race(attempt, ATTEMPTS)
 
 
 def _live(committed_sessions, year: int) -> list[PriceList]:

@@ -12,34 +12,7 @@ from playwright.sync_api import Browser, Page
 
 from ratecard.delivery.groups import is_bank_holiday
 from tests.browser.conftest import axe_violations, screenshot, scroll_width, sign_in
-
-
-def _book(page: Page, day: dt.date, *, kind: str, method: str = "phone", minutes: int = 60) -> None:
-    form = page.locator("form[action$='/delivery/appointments']")
-    form.locator(f"input[name='kind'][value='{kind}']").check()
-    form.locator("#date-day").fill(str(day.day))
-    form.locator("#date-month").fill(str(day.month))
-    form.locator("#date-year").fill(str(day.year))
-    form.locator("#time").fill("10:00")
-    form.locator("#duration_minutes").fill(str(minutes))
-    form.locator(f"input[name='method'][value='{method}']").check()
-    form.locator("button").click()
-    page.wait_for_url(re.compile(r".*/delivery$"))
-
-
-def _feedback(page: Page, **answers: str) -> None:
-    page.locator("details summary", has_text="Record what happened").first.click()
-    form = page.locator("form[action$='/feedback']").first
-    form.locator(f"input[name='attended'][value='{answers.pop('attended')}']").check()
-    if "absence" in answers:
-        form.locator(f"input[name='absence'][value='{answers.pop('absence')}']").check()
-    for name, value in answers.items():
-        if name == "notify":
-            form.locator("input[name='notify_practitioner']").check()
-        else:
-            form.locator(f"[name='{name}']").fill(value)
-    form.locator("button").click()
-    page.wait_for_url(re.compile(r".*/delivery$"))
+from tests.browser.delivery_steps import book, feedback
 
 
 def test_a_caseworker_records_delivery_and_the_practitioner_approves_the_plan(page: Page, phone: Page, site: str):
@@ -51,8 +24,8 @@ def test_a_caseworker_records_delivery_and_the_practitioner_approves_the_plan(pa
     assert page.locator("h1").inner_text() == "Delivery"
     assert axe_violations(page) == []
     today = dt.date.today()
-    _book(page, today - dt.timedelta(days=6), kind="assessment")
-    _feedback(page, attended="yes", session_summary="Agreed goals.")
+    book(page, today - dt.timedelta(days=6), kind="assessment")
+    feedback(page, attended="yes", session_summary="Agreed goals.")
     page.locator("details summary", has_text="Propose an action plan").click()
     page.fill("#activities", "Understand triggers\nPractise calming down")
     page.fill("#sessions", "3")
@@ -71,10 +44,10 @@ def test_a_caseworker_records_delivery_and_the_practitioner_approves_the_plan(pa
 
     page.goto(delivery)
     for days in (5, 4, 3):
-        _book(page, today - dt.timedelta(days=days), kind="session")
-    _feedback(page, attended="late", late_reason="The bus was cancelled")
-    _feedback(page, attended="no", absence="pop_unacceptable")
-    _feedback(page, attended="yes", concerns="Talked about a new partner", notify="yes")
+        book(page, today - dt.timedelta(days=days), kind="session")
+    feedback(page, attended="late", late_reason="The bus was cancelled")
+    feedback(page, attended="no", absence="pop_unacceptable")
+    feedback(page, attended="yes", concerns="Talked about a new partner", notify="yes")
     text = page.locator("main").inner_text()
     assert "Attended late" in text and "Did not attend" in text and "unacceptable absence" in text
     assert axe_violations(page) == []

@@ -14,6 +14,7 @@ from pathlib import Path
 from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.conftest import axe_violations, fill_referral_form, move_back, screenshot, scroll_width, sign_in
+from tests.browser.delivery_steps import book, feedback
 
 SERVICE = "cln-conflict-resolution"
 
@@ -23,43 +24,6 @@ def _check(page: Page, name: str) -> None:
     assert axe_violations(page) == [], name
     assert scroll_width(page) <= width, f"{name} scrolls sideways at {width} px"
     screenshot(page, name)
-
-
-def _book(page: Page, day: dt.date, *, kind: str) -> None:
-    form = page.locator("form[action$='/delivery/appointments']")
-    form.locator(f"input[name='kind'][value='{kind}']").check()
-    form.locator("#date-day").fill(str(day.day))
-    form.locator("#date-month").fill(str(day.month))
-    form.locator("#date-year").fill(str(day.year))
-    form.locator("#time").fill("10:00")
-    form.locator("#duration_minutes").fill("60")
-    form.locator("input[name='method'][value='phone']").check()
-    with page.expect_navigation():
-        form.locator("button").click()
-    _no_problem(page)
-
-
-def _no_problem(page: Page) -> None:
-    """The form was taken: no error summary, back on the delivery page."""
-    problems = page.locator(".govuk-error-summary")
-    assert problems.count() == 0, problems.inner_text()
-    assert page.url.endswith("/delivery"), page.url
-
-
-def _feedback(page: Page, **answers: str) -> None:
-    page.locator("details summary", has_text="Record what happened").first.click()
-    form = page.locator("form[action$='/feedback']").first
-    form.locator(f"input[name='attended'][value='{answers.pop('attended')}']").check()
-    if "absence" in answers:
-        form.locator(f"input[name='absence'][value='{answers.pop('absence')}']").check()
-    for name, value in answers.items():
-        if name == "notify":
-            form.locator("input[name='notify_practitioner']").check()
-        else:
-            form.locator(f"[name='{name}']").fill(value)
-    with page.expect_navigation():
-        form.locator("button").click()
-    _no_problem(page)
 
 
 def test_a_referral_goes_from_the_practitioner_to_completed(browser: Browser, page: Page, phone: Page, site: str,
@@ -106,8 +70,8 @@ def test_a_referral_goes_from_the_practitioner_to_completed(browser: Browser, pa
     caseworker.goto(delivery)
     assert caseworker.locator("h1").inner_text() == "Delivery"
     today = dt.date.today()
-    _book(caseworker, today - dt.timedelta(days=10), kind="assessment")
-    _feedback(caseworker, attended="yes", session_summary="Agreed what to work on.")
+    book(caseworker, today - dt.timedelta(days=10), kind="assessment")
+    feedback(caseworker, attended="yes", session_summary="Agreed what to work on.")
     caseworker.locator("details summary", has_text="Propose an action plan").click()
     caseworker.fill("#activities", "Spot the signs of a row building\nPractise stepping away")
     caseworker.fill("#sessions", "3")
@@ -125,12 +89,12 @@ def test_a_referral_goes_from_the_practitioner_to_completed(browser: Browser, pa
     # The three planned sessions booked and recorded: late, missed, with concerns (the practitioner is
     # emailed). The missed one used nothing of what was bought, so a fourth can be booked in its place.
     for days in (8, 6, 4):
-        _book(caseworker, today - dt.timedelta(days=days), kind="session")
-    _feedback(caseworker, attended="late", late_reason="The bus was cancelled")
-    _feedback(caseworker, attended="no", absence="pop_unacceptable", absence_detail="Did not answer the phone")
-    _feedback(caseworker, attended="yes", concerns="Spoke of a row with a neighbour", notify="yes")
-    _book(caseworker, today - dt.timedelta(days=2), kind="session")
-    _feedback(caseworker, attended="yes", session_summary="Used the stepping-away plan twice this week.")
+        book(caseworker, today - dt.timedelta(days=days), kind="session")
+    feedback(caseworker, attended="late", late_reason="The bus was cancelled")
+    feedback(caseworker, attended="no", absence="pop_unacceptable", absence_detail="Did not answer the phone")
+    feedback(caseworker, attended="yes", concerns="Spoke of a row with a neighbour", notify="yes")
+    book(caseworker, today - dt.timedelta(days=2), kind="session")
+    feedback(caseworker, attended="yes", session_summary="Used the stepping-away plan twice this week.")
     text = caseworker.locator("main").inner_text()
     assert "Attended late" in text and "Did not attend" in text
     _check(caseworker, "journey-5-sessions-recorded")

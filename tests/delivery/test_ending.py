@@ -3,8 +3,6 @@ delivered (cancelled at once, or ended early / completed once the end-of-service
 
 from __future__ import annotations
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from sqlalchemy import func, select
@@ -18,6 +16,7 @@ from ratecard.referrals import service as referrals
 from ratecard.referrals.models import Referral, ReferralHistory
 from tests.delivery import factories as f
 from tests.referrals import factories as rf
+from tests.races import race
 
 
 def _attend(s, people, referral, count, *, first_day=1, **feedback):
@@ -218,18 +217,7 @@ ATTEMPTS = 8
 
 
 def _race(attempt) -> list[int]:
-    barrier = threading.Barrier(ATTEMPTS, timeout=30)
-
-    def one(n: int) -> int:
-        barrier.wait()
-        try:
-            attempt(n)
-            return 200
-        except Conflict:
-            return 409
-
-    with ThreadPoolExecutor(max_workers=ATTEMPTS) as pool:
-        return list(pool.map(one, range(ATTEMPTS), timeout=120))
+    return race(attempt, ATTEMPTS)
 
 
 def test_it_concludes_once_when_many_conclude_at_once(committed_sessions):

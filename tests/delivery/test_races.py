@@ -2,33 +2,20 @@
 
 from __future__ import annotations
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
 
 from sqlalchemy import func, select
 
 from ratecard.db import transaction
 from ratecard.delivery import overview, service
 from ratecard.delivery.models import Appointment
-from ratecard.errors import Conflict
 from tests.delivery import factories as f
+from tests.races import race
 
 ATTEMPTS = 12
 
 
 def _race(attempt) -> list[int]:
-    barrier = threading.Barrier(ATTEMPTS, timeout=30)
-
-    def one(n: int) -> int:
-        barrier.wait()  # everyone starts together
-        try:
-            attempt(n)
-            return 200
-        except Conflict:
-            return 409
-
-    with ThreadPoolExecutor(max_workers=ATTEMPTS) as pool:
-        return list(pool.map(one, range(ATTEMPTS), timeout=120))
+    return race(attempt, ATTEMPTS)
 
 
 def _allocated(committed_sessions):
