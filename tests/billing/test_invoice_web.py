@@ -152,3 +152,11 @@ def test_it_shows_the_spend_report_with_chart_table_and_csv(site):
     assert any(r.startswith("2026-11,") and r.endswith("246.90,49.38,296.28") for r in csv_rows)
     assert _browser(site, "pp").get("/reports/spend").status_code == 403
     assert _browser(site, "hub_other").get("/reports/spend?month_from=2026-06&month_to=2026-12").text.count("£296.28") == 0
+
+
+@pytest.mark.parametrize(("who", "invoices", "spend"), [
+    ("hub", True, False), ("admin", True, True), ("pp", False, False), ("cw", False, False),
+])
+def test_it_puts_invoices_and_spend_in_the_navigation_of_those_who_may_open_them(site, who, invoices, spend):
+    nav = _browser(site, who).get("/referrals").text.split("govuk-service-navigation", 1)[1].split("</nav>", 1)[0]
+    assert ('href="/invoices"' in nav, 'href="/reports/spend"' in nav) == (invoices, spend)
