@@ -7,28 +7,19 @@ import io
 import json
 
 import pytest
-from typer.testing import CliRunner
 
 from ratecard import db
 from ratecard.cli import app
 from ratecard.config import get_settings
+from tests.cli_runner import cli_on
 from tests.paths import ESSEX, NSF
 
 
 @pytest.fixture
-def run(tmp_path, monkeypatch):
+def run(tmp_path):
     """Run the CLI against a new SQLite database in tmp_path (its snapshots in tmp_path too)."""
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
-    monkeypatch.setenv("RATECARD_CACHE_DIR", str(tmp_path / "cache"))
-    get_settings.cache_clear()
-    monkeypatch.setattr(db, "_default", None)
-    runner = CliRunner()
-
-    def invoke(*args: str):
-        return runner.invoke(app, list(args), catch_exceptions=False)
-
-    yield invoke
-    get_settings.cache_clear()
+    with cli_on(tmp_path) as invoke:
+        yield invoke
 
 
 @pytest.fixture

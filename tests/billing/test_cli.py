@@ -3,32 +3,16 @@
 from __future__ import annotations
 
 import pytest
-from typer.testing import CliRunner
 
-from ratecard import db
 from ratecard.billing.demo import EXAMPLE_DIR
-from ratecard.cli import app
-from ratecard.config import get_settings
+from tests.cli_runner import cli_on
 
 
 @pytest.fixture(scope="module")
 def run(tmp_path_factory):
     """The CLI on one SQLite database with the catalogue imported (module-wide: setup takes seconds)."""
-    tmp = tmp_path_factory.mktemp("prices-cli")
-    patch = pytest.MonkeyPatch()
-    patch.setenv("DATABASE_URL", f"sqlite:///{tmp / 'cli.db'}")
-    patch.setenv("RATECARD_CACHE_DIR", str(tmp / "cache"))
-    get_settings.cache_clear()
-    patch.setattr(db, "_default", None)
-    runner = CliRunner()
-
-    def invoke(*args: str):
-        return runner.invoke(app, list(args), catch_exceptions=False)
-
-    assert invoke("setup").exit_code == 0
-    yield invoke
-    patch.undo()
-    get_settings.cache_clear()
+    with cli_on(tmp_path_factory.mktemp("prices-cli"), setup=True) as invoke:
+        yield invoke
 
 
 def test_it_imports_publishes_and_exports_a_price_list(run, tmp_path):

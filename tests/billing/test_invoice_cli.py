@@ -3,31 +3,20 @@
 from __future__ import annotations
 
 import pytest
-from typer.testing import CliRunner
 
 from ratecard import db
 from ratecard.accounts.roles import Role
-from ratecard.cli import app
-from ratecard.config import get_settings
 from tests.billing import invoice_factories as bf
+from tests.cli_runner import cli_on
 from tests.delivery import factories as f
 from tests.referrals import factories as rf
 
 
 @pytest.fixture
-def run(tmp_path, monkeypatch):
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
-    monkeypatch.setenv("RATECARD_CACHE_DIR", str(tmp_path / "cache"))
-    get_settings.cache_clear()
-    monkeypatch.setattr(db, "_default", None)
-    runner = CliRunner()
-
-    def invoke(*args: str):
-        return runner.invoke(app, list(args), catch_exceptions=False)
-
-    assert invoke("setup").exit_code == 0
-    yield invoke
-    get_settings.cache_clear()
+def run(tmp_path):
+    """The CLI on a new SQLite database in tmp_path, set up with the catalogue."""
+    with cli_on(tmp_path, setup=True) as invoke:
+        yield invoke
 
 
 def test_it_runs_issues_and_shows_a_month_from_the_command_line(run):

@@ -10,9 +10,8 @@ from pypdf import PdfReader
 
 from ratecard.accounts.service import issue_token
 from tests.billing import invoice_factories as bf
-from tests.clients import client_for, form_token
+from tests.clients import client_for, form_token, signed_in
 from tests.delivery import factories as f
-from tests.referrals import factories as rf
 
 
 @pytest.fixture
@@ -109,12 +108,7 @@ def test_it_gives_the_invoice_as_csv(site):
 
 
 def _browser(site, who):
-    client = client_for(site["sessions"])
-    user = site["people"][who]
-    response = client.post("/login", data={"email": user.email, "password": rf.PASSWORD, "csrf_token": form_token(client),
-                                           "next": "/invoices"}, follow_redirects=False)
-    assert response.status_code == 303
-    return client
+    return signed_in(site["sessions"], site["people"][who], next_page="/invoices")
 
 
 def test_it_runs_issues_and_credits_from_the_web_pages(site):

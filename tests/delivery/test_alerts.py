@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import event
 
 from ratecard.delivery import enforcement, service
-from tests.clients import client_for, form_token
+from tests.clients import client_for, signed_in
 from tests.delivery import factories as f
 from tests.referrals import factories as rf
 
@@ -67,11 +67,7 @@ def site(catalogue_sessions):
 
 
 def _browser(sessions, user):
-    client = client_for(sessions)
-    answer = client.post("/login", data={"email": user.email, "password": rf.PASSWORD, "csrf_token": form_token(client),
-                                         "next": "/referrals"}, follow_redirects=False)
-    assert answer.status_code == 303
-    return client
+    return signed_in(sessions, user)
 
 
 def _rows(page: str) -> dict[str, str]:

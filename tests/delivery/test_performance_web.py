@@ -8,7 +8,7 @@ import io
 import pytest
 
 from ratecard.accounts.service import Role
-from tests.clients import client_for, form_token
+from tests.clients import signed_in
 from tests.referrals import factories as rf
 
 OTHER_SERVICE = "cln-emotional-resilience"
@@ -30,11 +30,7 @@ def site(catalogue_sessions):
 
 
 def _browser(sessions, user):
-    client = client_for(sessions)
-    answer = client.post("/login", data={"email": user.email, "password": rf.PASSWORD, "csrf_token": form_token(client),
-                                         "next": "/referrals"}, follow_redirects=False)
-    assert answer.status_code == 303
-    return client
+    return signed_in(sessions, user)
 
 
 def _csv_refs(client, query: str) -> set[str]:

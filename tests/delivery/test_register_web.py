@@ -11,9 +11,8 @@ from sqlalchemy import select
 from ratecard.delivery import groups
 from ratecard.delivery.models import Appointment, DeliveryBudget
 from ratecard.delivery.schemas import GroupIn
-from tests.clients import client_for, form_token
+from tests.clients import form_token, signed_in
 from tests.delivery import factories as f
-from tests.referrals import factories as rf
 
 TSP = "cln-thinking-skills-programme"
 
@@ -47,11 +46,7 @@ def site(catalogue_sessions):
 
 
 def _browser(sessions, user):
-    client = client_for(sessions)
-    answer = client.post("/login", data={"email": user.email, "password": rf.PASSWORD, "csrf_token": form_token(client),
-                                         "next": "/referrals"}, follow_redirects=False)
-    assert answer.status_code == 303
-    return client
+    return signed_in(sessions, user)
 
 
 def _url(ids, which="past"):

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from ratecard.delivery.models import Appointment, CaseNote
-from tests.clients import client_for, form_token
+from tests.clients import client_for, form_token, signed_in
 from tests.delivery import factories as f
 from tests.referrals import factories as rf
 
@@ -23,11 +23,7 @@ def site(catalogue_sessions):
 
 
 def _browser(sessions, user):
-    client = client_for(sessions)
-    response = client.post("/login", data={"email": user.email, "password": rf.PASSWORD, "csrf_token": form_token(client),
-                                           "next": "/referrals"}, follow_redirects=False)
-    assert response.status_code == 303
-    return client
+    return signed_in(sessions, user)
 
 
 def _post(client, referral_id, path, **data):

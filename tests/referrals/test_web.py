@@ -9,7 +9,7 @@ import re
 import pytest
 
 from ratecard.accounts.service import Role
-from tests.clients import client_for, form_token
+from tests.clients import client_for, form_token, signed_in
 from tests.referrals import factories as f
 
 
@@ -22,10 +22,7 @@ def site(catalogue_sessions):
 
 
 def _browser(sessions, user):
-    client = client_for(sessions)
-    response = client.post("/login", data={"email": user.email, "password": f.PASSWORD, "csrf_token": form_token(client), "next": "/referrals"}, follow_redirects=False)
-    assert response.status_code == 303 and response.headers["location"] == "/referrals"
-    return client
+    return signed_in(sessions, user)
 
 
 def _post(client, path, **data):
