@@ -118,24 +118,6 @@ class PriceListHistoryOut(BaseModel):
     reason: str | None
 
 
-class PriceListOut(BaseModel):
-    """A price list, its entries and its history."""
-
-    model_config = ConfigDict(from_attributes=True)
-
-    id: int
-    provider_id: str
-    title: str
-    valid_from: dt.date
-    valid_to: dt.date | None
-    status: PriceListStatus
-    example: bool
-    created_at: dt.datetime
-    published_at: dt.datetime | None
-    entries: list[PriceEntryOut] = Field(default_factory=list)
-    history: list[PriceListHistoryOut] = Field(default_factory=list)
-
-
 class PriceListRow(BaseModel):
     """A price list in a list: no entries."""
 
@@ -148,6 +130,15 @@ class PriceListRow(BaseModel):
     valid_to: dt.date | None
     status: PriceListStatus
     example: bool
+
+
+class PriceListOut(PriceListRow):
+    """A price list, its entries and its history."""
+
+    created_at: dt.datetime
+    published_at: dt.datetime | None
+    entries: list[PriceEntryOut] = Field(default_factory=list)
+    history: list[PriceListHistoryOut] = Field(default_factory=list)
 
 
 def rule_dict(rule: Any) -> dict[str, Any] | None:
