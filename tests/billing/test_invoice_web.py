@@ -8,16 +8,18 @@ import io
 import pytest
 from pypdf import PdfReader
 
+from ratecard.accounts.roles import Role
 from ratecard.accounts.service import issue_token
 from tests.billing import invoice_factories as bf
 from tests.clients import client_for, form_token, signed_in
 from tests.delivery import factories as f
+from tests.referrals import factories as rf
 
 
 @pytest.fixture
 def site(catalogue_sessions):
     with catalogue_sessions() as s:
-        people = f.cast(s)
+        people = f.cast(s) | {"commissioner": rf.user(s, Role.COMMISSIONER)}
         referral = f.allocated(s, people)
         bf.priced(s, referral)
         bf.delivered(s, people, referral, "yes", "late", "no")
@@ -145,11 +147,17 @@ def test_it_shows_the_spend_report_with_chart_table_and_csv(site):
     assert csv_rows[0] == "month,provider,service,region,net,vat,total"
     assert any(r.startswith("2026-11,") and r.endswith("246.90,49.38,296.28") for r in csv_rows)
     assert _browser(site, "pp").get("/reports/spend").status_code == 403
+    commissioner = _browser(site, "commissioner")  # across providers, and nothing personal
+    assert "£296.28" in commissioner.get("/reports/spend?month_from=2026-06&month_to=2026-12").text
+    assert client.get(f"/api/v1/invoices/{invoice['id']}", headers=site["h"]["commissioner"]).status_code == 404
+    assert commissioner.get(f"/invoices/{invoice['id']}").status_code == 404
+    assert site["reference"] not in commissioner.get("/referrals").text
     assert _browser(site, "hub_other").get("/reports/spend?month_from=2026-06&month_to=2026-12").text.count("£296.28") == 0
 
 
 @pytest.mark.parametrize(("who", "invoices", "spend"), [
-    ("hub", True, False), ("admin", True, True), ("pp", False, False), ("cw", False, False),
+    ("hub", True, False), ("admin", True, True), ("commissioner", False, True), ("pp", False, False),
+    ("cw", False, False),
 ])
 def test_it_puts_invoices_and_spend_in_the_navigation_of_those_who_may_open_them(site, who, invoices, spend):
     nav = _browser(site, who).get("/referrals").text.split("govuk-service-navigation", 1)[1].split("</nav>", 1)[0]

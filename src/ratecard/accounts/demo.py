@@ -24,6 +24,7 @@ DEMO_USERS = (
     ("hub.dlnr@example.com", "Heidi Hub (DLNR)", Role.HUB, None, None, "dlnr"),
     ("caseworker.cln@example.com", "Carl Caseworker (CLN)", Role.CASEWORKER, None, None, "cln"),
     ("caseworker.nsf@example.com", "Cara Caseworker (NSF)", Role.CASEWORKER, None, None, "nsf"),
+    ("commissioner@example.com", "Cleo Commissioner", Role.COMMISSIONER, None, None, None),
     ("admin@example.com", "Ada Admin", Role.ADMIN, None, None, None),
 )
 

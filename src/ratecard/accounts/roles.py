@@ -12,4 +12,6 @@ class Role(StrEnum):
     PRACTITIONER = "practitioner"  # refers people; sees their region's referrals
     HUB = "hub"  # provider hub staff: accept, reject, allocate for their provider
     CASEWORKER = "caseworker"  # provider staff: deliver what is allocated to them
+    # Commissions the services: reads what was spent across providers (no referrals, no personal data).
+    COMMISSIONER = "commissioner"
     ADMIN = "admin"

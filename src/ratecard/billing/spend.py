@@ -53,17 +53,17 @@ class SpendRow:
 
 
 def scope(user: User, filters: SpendFilters) -> SpendFilters:
-    """The filters narrowed to what `user` may see: administrators (the commissioners) every provider;
+    """The filters narrowed to what `user` may see: commissioners and administrators every provider;
     a provider's hub or price-list managers their own; nobody else."""
     if filters.month_to < filters.month_from:
         raise InvalidInput("The last month is before the first.", field="month_to")
     if (filters.month_to.year - filters.month_from.year) * 12 + filters.month_to.month - filters.month_from.month >= MAX_MONTHS:
         raise InvalidInput(f"Choose at most {MAX_MONTHS} months.", field="month_from")
-    if user.role == Role.ADMIN.value and user.active:
+    if user.role in (Role.ADMIN.value, Role.COMMISSIONER.value) and user.active:
         return filters
     if user.provider_id and may_bill(user, user.provider_id):
         return SpendFilters(filters.month_from, filters.month_to, user.provider_id, filters.service_id, filters.region)
-    raise Forbidden("The spend report is for commissioners (administrators) and the provider's billing staff.")
+    raise Forbidden("The spend report is for commissioners, administrators and the provider's billing staff.")
 
 
 def rows(*, session: Session, user: User, filters: SpendFilters) -> list[SpendRow]:
