@@ -148,6 +148,10 @@ def test_it_shows_the_spend_report_with_chart_table_and_csv(site):
     assert any(r.startswith("2026-11,") and r.endswith("246.90,49.38,296.28") for r in csv_rows)
     assert _browser(site, "pp").get("/reports/spend").status_code == 403
     commissioner = _browser(site, "commissioner")  # across providers, and nothing personal
+    landed = client_for(site["sessions"])
+    answer = landed.post("/login", data={"email": site["people"]["commissioner"].email, "password": rf.PASSWORD,
+                                         "csrf_token": form_token(landed), "next": "/referrals"}, follow_redirects=False)
+    assert answer.headers["location"] == "/reports/spend"  # their start page: they have no referrals to see
     assert "£296.28" in commissioner.get("/reports/spend?month_from=2026-06&month_to=2026-12").text
     assert client.get(f"/api/v1/invoices/{invoice['id']}", headers=site["h"]["commissioner"]).status_code == 404
     assert commissioner.get(f"/invoices/{invoice['id']}").status_code == 404

@@ -15,3 +15,9 @@ class Role(StrEnum):
     # Commissions the services: reads what was spent across providers (no referrals, no personal data).
     COMMISSIONER = "commissioner"
     ADMIN = "admin"
+
+
+def home(role: str) -> str:
+    """Where a user of `role` starts after signing in: the referrals, or for a commissioner (who has
+    none to see) the spend report."""
+    return "/reports/spend" if role == Role.COMMISSIONER else "/referrals"

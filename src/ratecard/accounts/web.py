@@ -7,6 +7,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ratecard.accounts import service
 from ratecard.accounts.deps import SESSION_COOKIE, check_credentials
+from ratecard.accounts.roles import home
 from ratecard.deps import DbSession
 from ratecard.pages import render
 from ratecard.security.csrf import FIELD, check_csrf
@@ -42,6 +43,8 @@ async def login(request: Request, session: DbSession) -> Response:
                       email=email, title="Sign in")
     settings = request.app.state.settings
     token = service.start_session(session=session, user=user, hours=settings.session_hours)
+    if target == "/referrals":  # heading nowhere in particular: each role's own start page
+        target = home(user.role)
     response = RedirectResponse(target, status_code=303)
     response.set_cookie(
         SESSION_COOKIE, token, httponly=True, samesite="lax", secure=request.url.scheme == "https",
