@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from ratecard.accounts.models import User
 from ratecard.accounts.service import Role
+from ratecard.admin.web import ROLE_NAMES
 from ratecard.config import Settings
 from ratecard.referrals import notifications
 from ratecard.referrals.models import OutboxMessage
@@ -232,3 +233,7 @@ def test_it_shows_a_persons_access_log_and_says_when_the_crn_is_wrong(site):
     assert bad.status_code == 422 and "Enter a CRN in the format one letter and six numbers" in bad.text
     unknown = admin.get("/admin/access?region=North+West&crn=X999998")
     assert unknown.status_code == 200 and "keeps no record of X999998" in unknown.text
+
+
+def test_it_names_every_role_on_the_admin_pages():
+    assert set(ROLE_NAMES) == set(Role), "a role without a name has no label on the user forms"

@@ -23,7 +23,8 @@ from ratecard.security.csrf import FIELD, check_csrf
 router = APIRouter(prefix="/admin", include_in_schema=False)
 
 ROLE_NAMES = {Role.PRACTITIONER: "Probation practitioner", Role.HUB: "Provider hub staff",
-              Role.CASEWORKER: "Provider caseworker", Role.ADMIN: "Administrator"}
+              Role.CASEWORKER: "Provider caseworker", Role.COMMISSIONER: "Commissioner (reads spend only)",
+              Role.ADMIN: "Administrator"}
 OUTBOX_NAMES = {"queued": "Queued", "failed": "Failed", "sent": "Sent"}
 
 
