@@ -42,7 +42,7 @@ from schemathesis.checks import CHECKS, load_all_checks
 from schemathesis.core.failures import Failure, FailureGroup
 
 OPENAPI_PATH = "/api/v1/openapi.json"
-ROLES = ("anonymous", "practitioner", "practitioner_east", "hub", "caseworker", "admin")
+ROLES = ("anonymous", "practitioner", "practitioner_east", "hub", "caseworker", "commissioner", "admin")
 # Given to schemathesis' configuration (what its own runners seed from) and suggested by
 # bench/fuzz.py --seed for exploring; the examples themselves are fixed by derandomize=True.
 SEED = 20261201
@@ -594,6 +594,7 @@ def build_world(sessions: Any) -> dict[str, Any]:
         "practitioner_east": f.user(session, region="East of England"),
         "hub": f.user(session, Role.HUB),  # provider cln
         "caseworker": f.user(session, Role.CASEWORKER),  # provider cln
+        "commissioner": f.user(session, Role.COMMISSIONER),  # reads spend only
         "admin": f.user(session, Role.ADMIN),
     }
     tokens: dict[str, str | None] = {name: issue_token(session=session, user=u) for name, u in users.items()}

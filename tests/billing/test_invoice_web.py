@@ -152,7 +152,8 @@ def test_it_shows_the_spend_report_with_chart_table_and_csv(site):
     answer = landed.post("/login", data={"email": site["people"]["commissioner"].email, "password": rf.PASSWORD,
                                          "csrf_token": form_token(landed), "next": "/referrals"}, follow_redirects=False)
     assert answer.headers["location"] == "/reports/spend"  # their start page: they have no referrals to see
-    assert "£296.28" in commissioner.get("/reports/spend?month_from=2026-06&month_to=2026-12").text
+    report = commissioner.get("/reports/spend?month_from=2026-06&month_to=2026-12").text
+    assert "£296.28" in report and '<option value="nsf"' in report  # every provider to filter by
     assert client.get(f"/api/v1/invoices/{invoice['id']}", headers=site["h"]["commissioner"]).status_code == 404
     assert commissioner.get(f"/invoices/{invoice['id']}").status_code == 404
     assert site["reference"] not in commissioner.get("/referrals").text

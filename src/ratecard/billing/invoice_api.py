@@ -49,7 +49,7 @@ async def run(session: DbSession, user: ApiUser, data: InvoiceRunIn) -> InvoiceR
 async def invoice_pdf(request: Request, session: DbSession, user: ApiUser, invoice_id: RecordId) -> Response:
     """The invoice as the web page prints it, rendered by WeasyPrint."""
     doc = documents.document(session=session, invoice=invoices.get_invoice(session=session, user=user, invoice_id=invoice_id))
-    html = request.app.state.templates.env.get_template("billing/invoice_print.html").render(doc=doc, **documents.template_globals())
+    html = documents.print_html(request.app.state.templates.env, doc)
     return Response(await run_in_threadpool(documents.pdf_bytes, html), media_type="application/pdf")
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from jinja2 import Environment
 from sqlalchemy.orm import Session
 
 from ratecard.billing import invoices
@@ -50,6 +51,11 @@ def document(*, session: Session, invoice: Invoice) -> Document:
     title = ("Credit note " if invoice.kind == invoices.CREDIT_NOTE else "Invoice ") + invoice.number
     return Document(invoice, provider, invoices.lines_of(session=session, invoice=invoice), corrects,
                     invoices.credit_notes_of(session=session, invoice=invoice), title)
+
+
+def print_html(env: Environment, doc: Document) -> str:
+    """The invoice's print page (the web page's template) that WeasyPrint draws as the PDF."""
+    return env.get_template("billing/invoice_print.html").render(doc=doc, **template_globals())
 
 
 def template_globals() -> dict[str, Any]:

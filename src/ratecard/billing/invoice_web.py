@@ -10,14 +10,11 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
-from sqlalchemy import select
 
 from ratecard.accounts.deps import WebUser
-from ratecard.accounts.roles import Role
 from ratecard.billing import invoice_documents as documents
 from ratecard.billing import invoices, spend
 from ratecard.billing.money import money
-from ratecard.catalogue.models import Provider
 from ratecard.deps import DbSession, RecordId
 from ratecard.delivery.schemas import LONDON
 from ratecard.errors import InvalidInput, RatecardError
@@ -25,13 +22,6 @@ from ratecard.pages import render
 from ratecard.security.csrf import FIELD, check_csrf
 
 router = APIRouter(include_in_schema=False)
-
-
-def _providers(session: Any, user: Any) -> list[tuple[str, str]]:
-    query = select(Provider.id, Provider.name).order_by(Provider.name)
-    if user.role != Role.ADMIN.value:
-        query = query.where(Provider.id == user.provider_id)
-    return [(i, n) for i, n in session.execute(query)]
 
 
 def _errors_list(errors: dict[str, str]) -> list[dict[str, str]]:
@@ -47,7 +37,7 @@ def _list_page(request: Request, session: Any, user: Any, *, provider: str | Non
                message: str | None = None, status_code: int = 200) -> HTMLResponse:
     filters = invoices.InvoiceFilters(provider_id=provider or None, status=status or None, month=_month_or_none(month))
     found = invoices.list_invoices(session=session, user=user, filters=filters)
-    providers = _providers(session, user)
+    providers = spend.readable_providers(session=session, user=user)
     last_month = (dt.datetime.now(LONDON).date().replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")
     return render(request, "billing/invoices.html", status_code=status_code, invoices=found, filters=filters,
                   providers=providers, provider_names=dict(providers), statuses=invoices.STATUSES, money=money,
@@ -85,8 +75,7 @@ async def run_invoices(request: Request, session: DbSession, user: WebUser) -> R
 async def invoice_pdf(request: Request, session: DbSession, user: WebUser, invoice_id: RecordId) -> Response:
     """The invoice as a PDF: the page's template in a print page, by WeasyPrint."""
     doc = documents.document(session=session, invoice=invoices.get_invoice(session=session, user=user, invoice_id=invoice_id))
-    html = request.app.state.templates.env.get_template("billing/invoice_print.html").render(
-        doc=doc, **documents.template_globals())
+    html = documents.print_html(request.app.state.templates.env, doc)
     return Response(await run_in_threadpool(documents.pdf_bytes, html), media_type="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="{doc.invoice.number}.pdf"'})
 
@@ -186,7 +175,7 @@ async def spend_page(request: Request, session: DbSession, user: WebUser, month_
     rows = spend.rows(session=session, user=user, filters=filters)
     months = spend.months_between(filters.month_from, filters.month_to)
     return render(request, "billing/spend.html", filters=filters, rows=rows, months=months,
-                  table=spend.by_provider_and_month(rows, months), providers=_providers(session, user),
+                  table=spend.by_provider_and_month(rows, months), providers=spend.readable_providers(session=session, user=user),
                   grand_total=sum(r.total_pence for r in rows), query=_spend_query(filters), money=money, title="Spend")
 
 

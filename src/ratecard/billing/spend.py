@@ -22,6 +22,7 @@ from ratecard.errors import Forbidden, InvalidInput
 SPENT = ("issued", "paid")  # credit notes are issued when made, so they count (negatively) too
 CSV_COLUMNS = ("month", "provider", "service", "region", "net", "vat", "total")
 MAX_MONTHS = 24
+SEES_ALL = (Role.ADMIN.value, Role.COMMISSIONER.value)  # the roles that read every provider's spend
 
 
 @dataclass(frozen=True)
@@ -59,11 +60,20 @@ def scope(user: User, filters: SpendFilters) -> SpendFilters:
         raise InvalidInput("The last month is before the first.", field="month_to")
     if (filters.month_to.year - filters.month_from.year) * 12 + filters.month_to.month - filters.month_from.month >= MAX_MONTHS:
         raise InvalidInput(f"Choose at most {MAX_MONTHS} months.", field="month_from")
-    if user.role in (Role.ADMIN.value, Role.COMMISSIONER.value) and user.active:
+    if user.role in SEES_ALL and user.active:
         return filters
     if user.provider_id and may_bill(user, user.provider_id):
         return SpendFilters(filters.month_from, filters.month_to, user.provider_id, filters.service_id, filters.region)
     raise Forbidden("The spend report is for commissioners, administrators and the provider's billing staff.")
+
+
+def readable_providers(*, session: Session, user: User) -> list[tuple[str, str]]:
+    """(id, name) of the providers whose invoices and spend `user` may choose among: every one for
+    commissioners and administrators, otherwise their own."""
+    query = select(Provider.id, Provider.name).order_by(Provider.name)
+    if user.role not in SEES_ALL:
+        query = query.where(Provider.id == user.provider_id)
+    return [(i, n) for i, n in session.execute(query)]
 
 
 def rows(*, session: Session, user: User, filters: SpendFilters) -> list[SpendRow]:
