@@ -69,19 +69,16 @@ def run(
 @app.command("issue")
 def issue(number: Annotated[str, typer.Argument(help="The invoice number, e.g. NSF-INV-000001.")], by: _By = None) -> None:
     """Issue a draft invoice: from then on it is corrected only by a credit note."""
-    from sqlalchemy import select
-
     from ratecard.billing import invoices
-    from ratecard.billing.models import Invoice
     from ratecard.db import default_sessions, transaction
     from ratecard.errors import RatecardError
 
     try:
         with transaction(default_sessions()) as session:
-            found = session.scalar(select(Invoice.id).where(Invoice.number == number.upper()))
+            found = invoices.by_number(session=session, number=number)
             if found is None:
                 raise _fail(f"no invoice {number}")
-            _print(session, invoices.issue(session=session, user=_actor(session, by), invoice_id=found))
+            _print(session, invoices.issue(session=session, user=_actor(session, by), invoice_id=found.id))
     except RatecardError as exc:
         raise _fail(str(exc)) from exc
 
@@ -89,13 +86,11 @@ def issue(number: Annotated[str, typer.Argument(help="The invoice number, e.g. N
 @app.command("show")
 def show(number: Annotated[str, typer.Argument(help="The invoice or credit note number.")]) -> None:
     """Print an invoice's lines and totals."""
-    from sqlalchemy import select
-
-    from ratecard.billing.models import Invoice
+    from ratecard.billing import invoices
     from ratecard.db import default_sessions, transaction
 
     with transaction(default_sessions()) as session:
-        invoice = session.scalar(select(Invoice).where(Invoice.number == number.upper()))
+        invoice = invoices.by_number(session=session, number=number)
         if invoice is None:
             raise _fail(f"no invoice {number}")
         _print(session, invoice)

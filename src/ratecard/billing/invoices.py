@@ -93,6 +93,11 @@ def get_invoice(*, session: Session, user: User, invoice_id: int) -> Invoice:
     return invoice
 
 
+def by_number(*, session: Session, number: str) -> Invoice | None:
+    """The invoice or credit note of `number` (any case), for the operator's command line."""
+    return session.scalar(select(Invoice).where(Invoice.number == number.upper()))
+
+
 # --- months -----------------------------------------------------------------------------------------
 
 
