@@ -150,11 +150,7 @@ def price_panel(session: Session, service_id: str, today: dt.date) -> ServicePan
     for entry in sorted(entries, key=lambda e: order.get(e.option_id or "", -1)):
         if entry.option_id and entry.option_id not in names:
             continue  # an option the catalogue has since withdrawn
-        extra = []
-        if entry.minimum_units is not None:
-            extra.append(f"minimum {quotes.units_text(entry.minimum_units)} {quotes.unit_words(entry.unit, entry.minimum_units)}")
-        if (entry.charge_rule or {}).get("kind") == "cancellation_after_registration":
-            extra.append(f"{money(int(entry.charge_rule['amount_pence']))} if cancelled after registration")
+        extra = quotes.conditions(entry)
         rows.append([names.get(entry.option_id or "", service.name), f"{money(entry.unit_price_pence)} "
                      f"per {quotes.unit_words(entry.unit, 1)}", rates()[entry.vat_rate].label, "; ".join(extra) or "–"])
     return ServicePanel(title="Price", head=["Option", "Price ex VAT", "VAT", "Conditions"], rows=rows, notes=notes,

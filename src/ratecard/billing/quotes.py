@@ -88,6 +88,16 @@ def units_text(units: Decimal | int) -> str:
     return format(Decimal(units).normalize(), "f")
 
 
+def conditions(entry: PriceEntry) -> list[str]:
+    """An entry's conditions beside its unit price, in words: its minimum and its cancellation charge."""
+    found = []
+    if entry.minimum_units is not None:
+        found.append(f"minimum {units_text(entry.minimum_units)} {unit_words(entry.unit, entry.minimum_units)}")
+    if (entry.charge_rule or {}).get("kind") == "cancellation_after_registration":
+        found.append(f"{money(int(entry.charge_rule['amount_pence']))} if cancelled after registration")
+    return found
+
+
 def period_words(price_list: PriceList) -> str:
     """'from 1 January 2027 to 31 March 2027' or 'from 1 January 2027, open-ended'."""
     start = f"{price_list.valid_from:%-d %B %Y}"

@@ -141,11 +141,7 @@ def _rows(session: Any, price_list: PriceList) -> list[dict[str, Any]]:
     for entry in price_list.entries:
         service = services.get(entry.service_id)
         option = options.get(entry.option_id) if entry.option_id else None
-        conditions = []
-        if entry.minimum_units is not None:
-            conditions.append(f"Minimum {quotes.units_text(entry.minimum_units)} {quotes.unit_words(entry.unit, entry.minimum_units)}")
-        if (entry.charge_rule or {}).get("kind") == "cancellation_after_registration":
-            conditions.append(f"{money(int(entry.charge_rule['amount_pence']))} if cancelled after registration")
+        conditions = [c[0].upper() + c[1:] for c in quotes.conditions(entry)]  # each begins its own line here
         rows.append({"entry": entry, "service": service.name if service else entry.service_id,
                      "option": option.name if option else None, "conditions": conditions,
                      "order": (service.position if service else 0, option.position if option else -1)})
